@@ -1,0 +1,66 @@
+"""Form parts shared by every app: the GOV.UK date input and a base form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class DateInput(forms.MultiWidget):
+    """GOV.UK date input: day, month and year boxes (rendered by the `field` tag)."""
+
+    template_name = "components/widgets/multi.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets = [forms.TextInput(attrs={"inputmode": "numeric"}) for _ in range(3)]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    """A date typed as day, month and year, with GOV.UK error messages."""
+
+    widget = DateInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (
+            forms.IntegerField(min_value=1, max_value=31),
+            forms.IntegerField(min_value=1, max_value=12),
+            forms.IntegerField(min_value=1800, max_value=2200),
+        )
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(fields=fields, **kwargs)
+
+    def clean(self, value: Any) -> dt.date | None:
+        parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
+        label = (self.label or "date").lower()
+        if not any(parts):
+            if self.required:
+                raise ValidationError(f"Enter the {label}", code="required")
+            return None
+        if not all(parts):
+            missing = [
+                name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
+            ]
+            raise ValidationError(
+                f"The {label} must include a {' and '.join(missing)}", code="incomplete"
+            )
+        try:
+            day, month, year = (int(p) for p in parts)
+            if year < 1000:
+                raise ValueError
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValidationError(f"The {label} must be a real date", code="invalid") from None
+
+    def compress(
+        self, data_list: list[Any]
+    ) -> dt.date | None:  # pragma: no cover - clean() decides
+        return None

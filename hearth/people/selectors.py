@@ -1,0 +1,269 @@
+"""Reads of people's records: search, the person page, the family and its diagram,
+and who has viewed and changed a record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from hearth.accounts import policy
+from hearth.audit.models import Action, AuditEvent
+from hearth.people.identifiers import looks_like_postcode, normalise_nhs_number, normalise_postcode
+from hearth.people.models import (
+    GENERATION,
+    Address,
+    HouseholdMember,
+    Involvement,
+    Person,
+    PersonName,
+    Relationship,
+    normalise_name,
+)
+
+if TYPE_CHECKING:
+    from hearth.accounts.models import User
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %m %Y")
+
+
+@dataclass
+class SearchTerms:
+    """What a search box's text was understood to mean."""
+
+    given: str = ""
+    family: str = ""
+    date_of_birth: dt.date | None = None
+    nhs_number: str = ""
+    upn: str = ""
+    local_id: str = ""
+    postcode: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.given, self.family, self.date_of_birth, self.nhs_number, self.upn,
+                        self.local_id, self.postcode))  # fmt: skip
+
+
+def parse_search(text: str) -> SearchTerms:
+    """Read a name, date of birth, NHS number, UPN, local id or postcode from free text."""
+    terms = SearchTerms()
+    rest = (text or "").strip()
+    for pattern in (r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b", r"\b\d{4}-\d{2}-\d{2}\b"):
+        match = re.search(pattern, rest)
+        if match:
+            for fmt in _DATE_FORMATS:
+                try:
+                    terms.date_of_birth = dt.datetime.strptime(match.group(), fmt).date()  # noqa: DTZ007
+                    break
+                except ValueError:
+                    continue
+            if terms.date_of_birth is None:
+                terms.notes.append(f"“{match.group()}” is not a real date, so it was not used")
+            rest = rest.replace(match.group(), " ")
+    nhs = re.search(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b", rest)
+    if nhs:
+        terms.nhs_number = normalise_nhs_number(nhs.group())
+        rest = rest.replace(nhs.group(), " ")
+    upn = re.search(r"\b[A-Za-z]\d{11}[0-9A-Za-z]\b", rest)
+    if upn:
+        terms.upn = upn.group().upper()
+        rest = rest.replace(upn.group(), " ")
+    local = re.search(r"\bHRT\d{1,8}\b", rest, re.IGNORECASE)
+    if local:
+        terms.local_id = local.group().upper()
+        rest = rest.replace(local.group(), " ")
+    postcode = re.search(r"\b[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}\b", rest)
+    if postcode and looks_like_postcode(postcode.group()):
+        terms.postcode = normalise_postcode(postcode.group())
+        rest = rest.replace(postcode.group(), " ")
+    words = [normalise_name(w) for w in re.split(r"[\s,]+", rest) if normalise_name(w)]
+    if len(words) == 1:
+        terms.family = words[0]
+    elif len(words) > 1:
+        terms.given, terms.family = words[0], words[-1]
+    return terms
+
+
+def _prefix(column: str, value: str) -> Q:
+    """`column` starts with `value`, as a range so both databases use the index."""
+    return Q(**{f"{column}__gte": value, f"{column}__lt": value + "\uffff"})
+
+
+def search_people(user: User, terms: SearchTerms) -> QuerySet[Person]:
+    """People matching the terms that are in the user's scope, best-ordered.
+
+    Restricted records in scope are included so a worker learns one exists; the page
+    shows them without details.
+    """
+    qs = Person.objects.all()
+    if terms.nhs_number:
+        qs = qs.filter(nhs_number=terms.nhs_number)
+    if terms.upn:
+        qs = qs.filter(Q(upn=terms.upn) | Q(former_upn=terms.upn))
+    if terms.local_id:
+        qs = qs.filter(local_id=terms.local_id)
+    if terms.date_of_birth:
+        qs = qs.filter(
+            Q(date_of_birth=terms.date_of_birth) | Q(expected_date_of_birth=terms.date_of_birth)
+        )
+    if terms.family:
+        other = PersonName.objects.filter(
+            _prefix("family_name_norm", terms.family), person_id=OuterRef("pk")
+        )
+        if terms.given:
+            other = other.filter(_prefix("given_name_norm", terms.given))
+        current = _prefix("family_name_norm", terms.family)
+        if terms.given:
+            current &= _prefix("given_name_norm", terms.given)
+        qs = qs.filter(current | Q(Exists(other)))
+    if terms.postcode:
+        qs = qs.filter(
+            Exists(Address.objects.filter(person_id=OuterRef("pk"), postcode=terms.postcode))
+        )
+    qs = policy.people_in_scope(user, qs)
+    return qs.order_by("family_name_norm", "given_name_norm", "date_of_birth", "pk")
+
+
+def _restricted_stand_in(person: Person) -> Person:
+    """What someone who may not open a restricted record sees of it: that it exists."""
+    return Person(pk=person.pk, family_name="Restricted record", restricted=True)
+
+
+def conceal_restricted_relatives(user: User, person: Person) -> None:
+    """Replace the relatives and household members on a loaded record page that are
+    restricted and not open to the user with stand-ins that show no name, sex or date
+    of birth (at most one query, and none when no relative is restricted)."""
+    current = getattr(person, "current_households", [])  # set by person_for_page's prefetch
+    memberships = [m for h in current for m in h.household.members.all()]
+    relationships = list(person.relationships.all())
+    restricted = {r.relative_id for r in relationships if r.relative.restricted} | {
+        m.person_id for m in memberships if m.person.restricted and m.person_id != person.pk
+    }
+    if not restricted:
+        return
+    open_ids = set(
+        policy.visible_people(user, Person.objects.filter(pk__in=restricted)).values_list(
+            "pk", flat=True
+        )
+    )
+    hidden = restricted - open_ids
+    for rel in relationships:
+        if rel.relative_id in hidden:
+            rel.relative = _restricted_stand_in(rel.relative)
+    for member in memberships:
+        if member.person_id in hidden:
+            member.person = _restricted_stand_in(member.person)
+
+
+def person_for_page(user: User, person_id: int) -> Person | None:
+    """The person with everything the record page shows, in a fixed number of queries;
+    restricted relatives the user may not open appear only as restricted records."""
+    relationships = Relationship.objects.select_related("relative").order_by(
+        "kind", "relative__date_of_birth"
+    )
+    person = (
+        policy.visible_people(user, Person.objects.filter(pk=person_id))
+        .prefetch_related(
+            "disabilities",
+            "other_names",
+            "addresses",
+            Prefetch("relationships", queryset=relationships),
+            Prefetch("involvements", queryset=Involvement.objects.select_related("team", "worker")),
+            Prefetch(
+                "household_memberships",
+                queryset=HouseholdMember.objects.filter(left__isnull=True)
+                .select_related("household")
+                .prefetch_related(
+                    Prefetch(
+                        "household__members",
+                        queryset=HouseholdMember.objects.filter(left__isnull=True).select_related(
+                            "person"
+                        ),
+                    )
+                ),
+                to_attr="current_households",
+            ),
+        )
+        .first()
+    )
+    if person is not None:
+        conceal_restricted_relatives(user, person)
+    return person
+
+
+@dataclass(frozen=True)
+class FamilyBox:
+    person_id: int
+    label: str
+    name: str
+    detail: str
+    x: int
+    y: int
+    is_subject: bool = False
+
+
+@dataclass(frozen=True)
+class FamilyDiagram:
+    width: int
+    height: int
+    boxes: list[FamilyBox]
+    subject: FamilyBox
+
+
+BOX_W, BOX_H, GAP_X, GAP_Y = 150, 54, 20, 46
+
+
+def family_diagram(person: Person, relationships: list[Relationship]) -> FamilyDiagram:
+    """Lay the person and their relatives out by generation for a simple drawn diagram."""
+    rows: dict[int, list[tuple[str, Person]]] = {g: [] for g in range(-2, 3)}
+    for rel in relationships:
+        rows[GENERATION.get(rel.kind, 0)].append((rel.label, rel.relative))
+    rows[0].insert(len(rows[0]) // 2, ("This person", person))
+    used = [g for g in range(-2, 3) if rows[g]]
+    widest = max(len(rows[g]) for g in used)
+    width = widest * (BOX_W + GAP_X) + GAP_X
+    boxes: list[FamilyBox] = []
+    subject: FamilyBox | None = None
+    for level, g in enumerate(used):
+        row = rows[g]
+        offset = (width - len(row) * (BOX_W + GAP_X) + GAP_X) // 2
+        for i, (label, p) in enumerate(row):
+            born = p.date_of_birth or p.expected_date_of_birth
+            box = FamilyBox(
+                person_id=p.pk,
+                label=label,
+                name=p.display_name,
+                detail=f"born {born:%Y}" if born else "date of birth unknown",
+                x=offset + i * (BOX_W + GAP_X),
+                y=GAP_Y // 2 + level * (BOX_H + GAP_Y),
+                is_subject=p.pk == person.pk,
+            )
+            boxes.append(box)
+            if box.is_subject:
+                subject = box
+    assert subject is not None
+    return FamilyDiagram(
+        width=width, height=len(used) * (BOX_H + GAP_Y), boxes=boxes, subject=subject
+    )
+
+
+def record_access_history(person_id: int, limit: int = 200) -> list[AuditEvent]:
+    """Who has viewed and changed a person's record, newest first."""
+    return list(
+        AuditEvent.objects.filter(person_id=person_id)
+        .exclude(action=Action.SEARCH)
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def involvement_summary(person: Person) -> list[dict[str, Any]]:
+    return [
+        {"team": inv.team.name, "worker": inv.worker.full_name if inv.worker else "Not allocated",
+         "reason": inv.reason, "started": inv.started, "ended": inv.ended}
+        for inv in person.involvements.all()
+    ]  # fmt: skip

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hearth.core.views import healthz
+
+urlpatterns = [
+    path("", include("hearth.core.urls")),
+    path("accounts/", include("hearth.accounts.urls")),
+    path("people/", include("hearth.people.urls")),
+    path("front-door/", include("hearth.frontdoor.urls")),
+    path("api/v1/", include("hearth.api.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz),
+]
