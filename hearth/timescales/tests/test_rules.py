@@ -56,6 +56,18 @@ CASES = [
     ("cp.report.icpc", D(2027, 1, 6), False, PLAIN, D(2026, 12, 31)),  # Tue 5, Mon 4, Thu 31
     ("cp.report.icpc", D(2027, 1, 6), False, CLOSED, D(2026, 12, 24)),
     ("cp.report.review", D(2026, 4, 7), False, PLAIN, D(2026, 3, 27)),  # over Easter
+    # Fri 15 May 2026 over the late-May bank holiday (Mon 25): 18-22 (5), 26-29 (9),
+    # 1-5 Jun (14), Mon 8 Jun (15).
+    ("cp.icpc", D(2026, 5, 15), False, PLAIN, D(2026, 6, 8)),
+    # Wed 24 Mar 2027 over Easter 2027 (Fri 26 and Mon 29 March): Thu 25 (1), 30 Mar -
+    # 2 Apr (5), 5-9 Apr (10).
+    ("cp.core_group.first", D(2027, 3, 24), False, PLAIN, D(2027, 4, 9)),
+    # Child in need reviews (local default 6 weeks, the working day before if closed):
+    # Mon 20 Jul 2026 + 6 weeks is the August bank holiday (Mon 31 Aug) -> Fri 28 Aug.
+    ("cin.review", D(2026, 4, 2), False, PLAIN, D(2026, 5, 14)),
+    ("cin.review", D(2026, 7, 20), False, PLAIN, D(2026, 8, 28)),
+    # Fri 13 Nov 2026 + 6 weeks is Christmas Day -> Thu 24 Dec.
+    ("cin.review", D(2026, 11, 13), True, PLAIN, D(2026, 12, 24)),
 ]
 
 
