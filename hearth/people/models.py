@@ -57,6 +57,13 @@ class Person(Versioned):
         default=False, help_text="Sealed: open only to the users named on the record."
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when this record was found to be a duplicate and merged into another: the
+    # row stays (its history moved to the survivor, recorded in PersonMerge so the
+    # merge can be undone) but is hidden from search and matching.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["family_name_norm", "given_name_norm"]
@@ -380,3 +387,98 @@ class PersonMatchKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "To review"
+    MERGED = "merged", "Merged"
+    NOT_DUPLICATE = "not_duplicate", "Not the same person"
+    UNDONE = "undone", "Merge undone"
+
+
+class DuplicateCandidate(models.Model):
+    """Two records the batch duplicate detection (`hearth people dedupe`, Splink) thinks
+    may be one person, waiting for a person to decide. Nothing is merged automatically.
+
+    The pair is stored lower id first, once; a later run updates the scores of an open
+    pair and leaves a reviewed one as it was decided.
+    """
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    match_probability = models.FloatField()
+    match_weight = models.FloatField()
+    # The comparison levels that drove the score: [{"field", "level", "weight"}, ...].
+    reasons = models.JSONField(default=list)
+    # Living together (a household, an address or a recorded relationship in common):
+    # brothers, sisters and twins look alike, so such pairs are labelled for the reviewer.
+    same_household = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=15, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    found_at = models.DateTimeField(default=timezone.now)
+    scored_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="duplicate_pair_ordered"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-match_probability", "id"], name="duplicate_status_prob"
+            ),
+            models.Index(fields=["person_b"], name="duplicate_person_b"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate {self.person_a_id} / {self.person_b_id}"
+
+
+class PersonMerge(models.Model):
+    """One record (`merged`) merged into another (`survivor`): exactly which rows were
+    moved, so that undoing it puts every one back, and which were left on the merged
+    record and why (a relationship between the two, or a fact the survivor already has).
+    """
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(
+        DuplicateCandidate, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
+    # [{"model": "app_label.model", "field": "person", "ids": [1, 2]}, ...]
+    moved = models.JSONField(default=list)
+    # [{"model": ..., "field": ..., "id": 3, "reason": "..."}, ...]
+    kept = models.JSONField(default=list)
+    # Rows the merge added (the merged record's names, as other names of the survivor,
+    # so a search by them still finds the person): removed again by an undo.
+    added = models.JSONField(default=list)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        indexes = [
+            models.Index(fields=["merged", "undone_at"], name="merge_merged_open"),
+            models.Index(fields=["survivor", "undone_at"], name="merge_survivor_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} merged into {self.survivor_id}"
+
+    @property
+    def rows_moved(self) -> int:
+        return sum(len(entry["ids"]) for entry in self.moved)

@@ -100,7 +100,7 @@ def search_people(user: User, terms: SearchTerms) -> QuerySet[Person]:
     Restricted records in scope are included so a worker learns one exists; the page
     shows them without details.
     """
-    qs = Person.objects.all()
+    qs = Person.objects.filter(merged_into__isnull=True)  # merged records are not found
     if terms.nhs_number:
         qs = qs.filter(nhs_number=terms.nhs_number)
     if terms.upn:
@@ -127,6 +127,19 @@ def search_people(user: User, terms: SearchTerms) -> QuerySet[Person]:
         )
     qs = policy.people_in_scope(user, qs)
     return qs.order_by("family_name_norm", "given_name_norm", "date_of_birth", "pk")
+
+
+def merged_survivor(person_id: int) -> int | None:
+    """The record a merged record's history now lives on (following later merges),
+    or None if the record was never merged."""
+    seen: set[int] = set()
+    current = person_id
+    while True:
+        target = Person.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+        if target is None or target in seen:
+            return None if current == person_id else current
+        seen.add(current)
+        current = target
 
 
 def _restricted_stand_in(person: Person) -> Person:
@@ -163,8 +176,11 @@ def conceal_restricted_relatives(user: User, person: Person) -> None:
 def person_for_page(user: User, person_id: int) -> Person | None:
     """The person with everything the record page shows, in a fixed number of queries;
     restricted relatives the user may not open appear only as restricted records."""
-    relationships = Relationship.objects.select_related("relative").order_by(
-        "kind", "relative__date_of_birth"
+    # A relationship left on a record merged into another is shown by the survivor.
+    relationships = (
+        Relationship.objects.filter(relative__merged_into__isnull=True)
+        .select_related("relative")
+        .order_by("kind", "relative__date_of_birth")
     )
     person = (
         policy.visible_people(user, Person.objects.filter(pk=person_id))
@@ -181,9 +197,9 @@ def person_for_page(user: User, person_id: int) -> Person | None:
                 .prefetch_related(
                     Prefetch(
                         "household__members",
-                        queryset=HouseholdMember.objects.filter(left__isnull=True).select_related(
-                            "person"
-                        ),
+                        queryset=HouseholdMember.objects.filter(
+                            left__isnull=True, person__merged_into__isnull=True
+                        ).select_related("person"),
                     )
                 ),
                 to_attr="current_households",

@@ -78,6 +78,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
+    survivor = selectors.merged_survivor(pk)
+    if survivor is not None:
+        # A merged record's page is its survivor's, for whoever may see the survivor.
+        if policy.person_access(user, survivor) is policy.Access.NONE:
+            raise Http404
+        messages.info(request, "That record was merged into this one")
+        return redirect("people:detail", pk=survivor)
     access = policy.person_access(user, pk)
     if access is policy.Access.NONE:
         raise Http404
