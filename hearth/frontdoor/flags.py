@@ -49,6 +49,7 @@ class ContactFact:
     referrer: str  # who, in words: "Joan Hughes (Parent, relative or carer)"
     referrer_key: str  # the same referrer gives the same key
     categories: frozenset[str]
+    photographs: int = 0  # photographs sent with it
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class ChildFacts:
     date_of_birth: dt.date | None
     not_independently_mobile: bool
     earlier_contacts: Sequence[ContactFact] = ()  # other submitted contacts about the child
+    expected_date_of_birth: dt.date | None = None  # a baby still recorded as unborn
     episodes: Sequence[EpisodeFact] = ()
     protection_plans: Sequence[PeriodFact] = ()
     looked_after: Sequence[PeriodFact] = ()
@@ -102,6 +104,15 @@ def _d(day: dt.date | dt.datetime) -> str:
     if isinstance(day, dt.datetime):
         day = _day(day)
     return f"{day.day} {day:%B %Y}"
+
+
+def _report(contact: ContactFact) -> str:
+    """'1 June 2026 from Joan Hughes (Parent, relative or carer), with 2 photographs'."""
+    text = f"{_d(contact.received_at)} from {contact.referrer}"
+    if contact.photographs:
+        n = contact.photographs
+        text += f", with {n} photograph{'' if n == 1 else 's'}"
+    return text
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -149,7 +160,7 @@ def repeated_contacts(child: ChildFacts, current: ContactFact) -> Finding | None
     earlier = _within(child, current, REPEAT_CONTACT_MONTHS)
     if len(earlier) + 1 < REPEAT_CONTACT_COUNT:
         return None
-    listed = "; ".join(f"{_d(c.received_at)} from {c.referrer}" for c in [*earlier, current])
+    listed = "; ".join(_report(c) for c in [*earlier, current])
     return Finding(
         FlagKind.REPEATED_CONTACTS,
         child.person_id,
@@ -169,7 +180,7 @@ def injury_from_different_referrers(child: ChildFacts, current: ContactFact) -> 
     reports = [*injuries, current]
     if len({c.referrer_key for c in reports}) < INJURY_REFERRERS_COUNT:
         return None
-    listed = "; ".join(f"{_d(c.received_at)} from {c.referrer}" for c in reports)
+    listed = "; ".join(_report(c) for c in reports)
     return Finding(
         FlagKind.INJURY_DIFFERENT_REFERRERS,
         child.person_id,
@@ -184,10 +195,16 @@ def injury_to_child_not_mobile(child: ChildFacts, current: ContactFact) -> Findi
     if INJURY not in current.categories:
         return None
     received = _day(current.received_at)
+    born, expected = child.date_of_birth, child.expected_date_of_birth
     why = ""
-    if child.date_of_birth and received < add_months(child.date_of_birth, NOT_MOBILE_UNDER_MONTHS):
-        weeks = (received - child.date_of_birth).days // 7
-        why = f"{child.name} was {weeks} weeks old (born {_d(child.date_of_birth)})"
+    if born and received < add_months(born, NOT_MOBILE_UNDER_MONTHS):
+        weeks = (received - born).days // 7
+        why = f"{child.name} was {weeks} weeks old (born {_d(born)})"
+    elif not born and expected and received < add_months(expected, NOT_MOBILE_UNDER_MONTHS):
+        why = (
+            f"{child.name} is recorded as a baby expected on {_d(expected)}: newborn, "
+            "or not yet born"
+        )
     elif child.not_independently_mobile:
         why = f"{child.name} is recorded as not yet independently mobile"
     if not why:

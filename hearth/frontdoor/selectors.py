@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hearth.accounts import policy
@@ -18,7 +19,9 @@ from hearth.frontdoor import flags
 from hearth.frontdoor import policy as fd_policy
 from hearth.frontdoor.codes import category_label, referrer_kind
 from hearth.frontdoor.models import (
+    AttachmentKind,
     Contact,
+    ContactAttachment,
     ContactFlag,
     ContactPerson,
     ContactStatus,
@@ -74,7 +77,9 @@ def referrer_key(contact: Contact) -> str:
 # --- Flags ------------------------------------------------------------------------
 
 
-def _contact_fact(contact: Contact, codes: frozenset[str]) -> flags.ContactFact:
+def _contact_fact(
+    contact: Contact, codes: frozenset[str], photographs: int = 0
+) -> flags.ContactFact:
     assert contact.received_at is not None
     return flags.ContactFact(
         contact_id=contact.pk,
@@ -82,7 +87,21 @@ def _contact_fact(contact: Contact, codes: frozenset[str]) -> flags.ContactFact:
         referrer=referrer_text(contact),
         referrer_key=referrer_key(contact),
         categories=codes,
+        photographs=photographs,
     )
+
+
+def _photographs(contact_ids: Iterable[int]) -> dict[int, int]:
+    """How many photographs came with each of these contacts (one query)."""
+    rows = (
+        ContactAttachment.objects.filter(
+            contact_id__in=list(contact_ids), kind=AttachmentKind.PHOTO
+        )
+        .values_list("contact_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def _earlier_links(person_ids: list[int], exclude_contact: int) -> QuerySet[ContactPerson]:
@@ -104,12 +123,16 @@ def flag_facts(contact: Contact) -> tuple[list[flags.ChildFacts], flags.ContactF
         contact.people.filter(role=SubjectRole.CHILD).select_related("person").order_by("pk")
     )
     codes = frozenset(contact.categories.values_list("code", flat=True))
-    current = _contact_fact(contact, codes)
     ids = [link.person_id for link in links]
+    earlier_links = list(_earlier_links(ids, contact.pk))
+    photographs = _photographs({contact.pk, *(link.contact_id for link in earlier_links)})
+    current = _contact_fact(contact, codes, photographs.get(contact.pk, 0))
     earlier: dict[int, list[flags.ContactFact]] = defaultdict(list)
-    for link in _earlier_links(ids, contact.pk):
+    for link in earlier_links:
         other_codes = frozenset(c.code for c in link.contact.categories.all())
-        earlier[link.person_id].append(_contact_fact(link.contact, other_codes))
+        earlier[link.person_id].append(
+            _contact_fact(link.contact, other_codes, photographs.get(link.contact_id, 0))
+        )
     episodes = casework.cin_episodes_for(ids)
     plans = casework.protection_plans_for(ids)
     looked_after = casework.looked_after_periods_for(ids)
@@ -118,6 +141,7 @@ def flag_facts(contact: Contact) -> tuple[list[flags.ChildFacts], flags.ContactF
             person_id=link.person_id,
             name=link.person.display_name,
             date_of_birth=link.person.date_of_birth,
+            expected_date_of_birth=link.person.expected_date_of_birth,
             not_independently_mobile=link.not_independently_mobile,
             earlier_contacts=earlier[link.person_id],
             episodes=[
@@ -433,6 +457,44 @@ def _with_children(qs: QuerySet[Contact]) -> QuerySet[Contact]:
     )
 
 
+TIMELINESS_DAYS = 28
+LATE_LIST_SIZE = 10
+
+
+@dataclass
+class Timeliness:
+    """How the one-working-day decision clock has been kept lately: decisions
+    authorised in the last `days` days, and those authorised after they were due."""
+
+    days: int
+    decided: int
+    late: int
+    late_contacts: list[Contact]
+
+    @property
+    def in_time_percent(self) -> int | None:
+        if not self.decided:
+            return None
+        return round(100 * (self.decided - self.late) / self.decided)
+
+
+def timeliness(now: dt.datetime, days: int = TIMELINESS_DAYS) -> Timeliness:
+    """Two queries whatever the number of decisions."""
+    recent = Contact.objects.filter(
+        status=ContactStatus.DECIDED, authorised_at__gte=now - dt.timedelta(days=days)
+    )
+    late = Q(authorised_at__gt=F("decision_due_at"))
+    counts = recent.aggregate(decided=Count("pk"), late=Count("pk", filter=late))
+    return Timeliness(
+        days=days,
+        decided=counts["decided"],
+        late=counts["late"],
+        late_contacts=list(
+            _with_children(recent.filter(late)).order_by("-authorised_at", "-pk")[:LATE_LIST_SIZE]
+        ),
+    )
+
+
 @dataclass
 class Dashboard:
     drafts: list[Contact]
@@ -446,6 +508,7 @@ class Dashboard:
     flags_count: int
     overdue_requests: list[InformationRequest]
     overdue_requests_count: int
+    timeliness: Timeliness
 
 
 def dashboard(user: User) -> Dashboard:
@@ -490,6 +553,7 @@ def dashboard(user: User) -> Dashboard:
             overdue.select_related("organisation", "contact").order_by("due_at", "pk")[:LIST_SIZE]
         ),
         overdue_requests_count=counts["overdue"],
+        timeliness=timeliness(now),
     )
 
 

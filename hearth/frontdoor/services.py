@@ -26,6 +26,7 @@ from hearth.accounts.models import MANAGER_ROLES, ServiceArea, User
 from hearth.accounts.services import notify
 from hearth.audit.models import Action
 from hearth.audit.services import audit_record, diff, snapshot
+from hearth.casework import selectors as casework_selectors
 from hearth.casework import services as casework
 from hearth.core.codelists import codelist
 from hearth.frontdoor import attachments, clock, flags, letters, selectors
@@ -33,6 +34,7 @@ from hearth.frontdoor import policy as fd_policy
 from hearth.frontdoor.codes import PARTNER_REFERRER, referrer_kind
 from hearth.frontdoor.models import (
     REFERRAL_DECISIONS,
+    AttachmentKind,
     Consent,
     Contact,
     ContactAttachment,
@@ -101,6 +103,12 @@ def _audit(
             changes=changes,
             data=payload,
         )
+
+
+def _children(contact: Contact) -> list[ContactPerson]:
+    return list(
+        contact.people.filter(role=SubjectRole.CHILD).select_related("person").order_by("pk")
+    )
 
 
 def front_door_managers(user: User | None = None) -> list[User]:
@@ -769,6 +777,9 @@ def attachment_add(
         obj=attachment,
         data={"name": attachment.original_name, "type": found.content_type, "size": len(stored)},
     )
+    if found.kind == AttachmentKind.PHOTO:
+        # The flags name the photographs sent with each report.
+        contact_flags_refresh(acting_user=acting_user, contact=contact)
     return attachment
 
 
@@ -828,8 +839,18 @@ def contact_decide(
     if decision in REFERRAL_DECISIONS:
         if team is None or team.service_area not in REFERRAL_SERVICE_AREAS:
             errors["team"] = ["Select the team that will take the referral"]
-        if not contact.people.filter(role=SubjectRole.CHILD).exists():
+        children = [link.person for link in _children(contact)]
+        if not children:
             errors.setdefault("decision", []).append("Link the child's record before referring")
+        open_now = casework_selectors.cin_episodes_for(c.pk for c in children)
+        for child in children:
+            episode = next((e for e in open_now[child.pk] if e.is_open), None)
+            if episode is not None:
+                errors.setdefault("decision", []).append(
+                    f"{child.display_name} already has an open child in need episode "
+                    f"(referred {episode.referral_date.day} {episode.referral_date:%B %Y}): "
+                    "pass the concern to the team that holds it rather than refer again"
+                )
     if errors:
         raise ValidationError(errors)
     before = snapshot(contact, ["status", "decision", "decision_reason", "referred_to_team_id"])

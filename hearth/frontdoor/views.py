@@ -99,6 +99,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for c in [*board.new, *board.awaiting_decision, *board.awaiting_authorisation]:
         due = c.decision_due_at
         c.clock = clock.clock(due, now=now, calendar=cal) if due else None  # type: ignore[attr-defined]
+    for c in board.timeliness.late_contacts:
+        if c.decision_due_at and c.authorised_at:  # how late, in working time
+            c.lateness = clock.clock(c.decision_due_at, now=c.authorised_at, calendar=cal)  # type: ignore[attr-defined]
     return render(
         request,
         "frontdoor/dashboard.html",

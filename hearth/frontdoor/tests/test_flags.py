@@ -34,6 +34,7 @@ def child(**kw) -> flags.ChildFacts:
     return flags.ChildFacts(**kw)
 
 
+INJURY = frozenset({"physical_injury"})
 NOW = contact(
     99,
     at(2026, 6, 10),
@@ -132,6 +133,27 @@ def test_arthur_pattern_two_relatives_report_bruising_weeks_apart():
     assert FlagKind.INJURY_DIFFERENT_REFERRERS in kinds
 
 
+def test_the_photographs_sent_with_each_report_are_named():
+    grandmother = flags.ContactFact(
+        1, at(2026, 5, 20), "Joan Hughes (Parent, relative or carer)", "joan", INJURY, 3
+    )
+    uncle = flags.ContactFact(
+        2, at(2026, 6, 3), "Peter Hughes (Parent, relative or carer)", "peter", INJURY, 1
+    )
+    found = flags.injury_from_different_referrers(child(earlier_contacts=[grandmother]), uncle)
+    assert found is not None
+    assert "20 May 2026 from Joan Hughes (Parent, relative or carer), with 3 photographs" in (
+        found.reason
+    )
+    assert "3 June 2026 from Peter Hughes (Parent, relative or carer), with 1 photograph;" not in (
+        found.reason
+    )
+    assert found.reason.endswith(
+        "3 June 2026 from Peter Hughes (Parent, relative or carer), with 1 photograph. "
+        "Consider the reports together."
+    )
+
+
 def test_the_same_referrer_twice_is_not_different_referrers():
     first = contact(1, at(2026, 5, 20), "Joan", "joan", ("physical_injury",))
     assert flags.injury_from_different_referrers(child(earlier_contacts=[first]), NOW) is None
@@ -169,6 +191,16 @@ def test_injury_to_an_older_child_recorded_as_not_mobile():
     older = child(date_of_birth=dt.date(2025, 6, 1), not_independently_mobile=True)
     found = flags.injury_to_child_not_mobile(older, NOW)
     assert found is not None and "recorded as not yet independently mobile" in found.reason
+
+
+def test_injury_to_a_baby_still_recorded_as_unborn():
+    """A newborn whose record has not yet been changed from 'unborn' is still a baby."""
+    baby = child(name="Baby Hughes", date_of_birth=None, expected_date_of_birth=dt.date(2026, 5, 2))
+    found = flags.injury_to_child_not_mobile(baby, NOW)
+    assert found is not None and found.kind == FlagKind.INJURY_NOT_MOBILE
+    assert "Baby Hughes is recorded as a baby expected on 2 May 2026" in found.reason
+    older = child(date_of_birth=None, expected_date_of_birth=dt.date(2025, 12, 1))
+    assert flags.injury_to_child_not_mobile(older, NOW) is None
 
 
 def test_no_flag_for_a_mobile_child_or_a_concern_without_injury():

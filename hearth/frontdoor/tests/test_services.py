@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hearth.accounts.models import Notification
 from hearth.audit.models import AuditEvent
@@ -24,6 +25,7 @@ from hearth.frontdoor.models import (
     RequestChase,
     RequestStatus,
 )
+from hearth.frontdoor.tests.test_attachments import jpeg_with_location
 from hearth.people.models import Involvement
 
 pytestmark = pytest.mark.django_db
@@ -185,14 +187,23 @@ def test_flags_are_raised_on_submission_with_their_reasons_and_managers_told(fd)
     assert any(contact.reference in t and "flags to acknowledge" in t for t in told)
 
 
+def _photo(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, jpeg_with_location(), content_type="image/jpeg")
+
+
 def test_arthur_pattern_is_flagged_across_two_contacts(fd, f):
+    """Two relatives each send photographs of bruising, weeks apart: each report alone
+    might be judged a fall; together they flag, naming both and their photographs."""
     grandmother = {
         "referrer_kind": "relative",
         "referrer_name": "Joan Hughes",
         "referrer_organisation": "",
         "concern": "Photographs of bruising to his back",
     }
-    fd.contact(received_at=at(2026, 6, 1), **grandmother)
+    first = fd.contact(received_at=at(2026, 6, 1), **grandmother)
+    for name in ("back.jpg", "arm.jpg"):
+        services.attachment_add(acting_user=fd.worker, contact=first, upload=_photo(name))
+    assert not first.flags.exists()  # one relative's report alone raises nothing
     second = fd.contact(
         received_at=at(2026, 6, 19),
         referrer_kind="relative",
@@ -201,8 +212,17 @@ def test_arthur_pattern_is_flagged_across_two_contacts(fd, f):
         concern="Bruises on his face in photographs",
     )
     (flag,) = second.flags.filter(kind=FlagKind.INJURY_DIFFERENT_REFERRERS)
-    assert "1 June 2026 from Joan Hughes (Parent, relative or carer)" in flag.reason
-    assert "19 June 2026 from Peter Hughes (Parent, relative or carer)" in flag.reason
+    assert "1 June 2026 from Joan Hughes (Parent, relative or carer), with 2 photographs" in (
+        flag.reason
+    )
+    assert "19 June 2026 from Peter Hughes (Parent, relative or carer)." in flag.reason
+    # The uncle's photograph arrives by email after the call: the flag says so.
+    services.attachment_add(acting_user=fd.worker, contact=second, upload=_photo("face.jpg"))
+    flag.refresh_from_db()
+    assert "19 June 2026 from Peter Hughes (Parent, relative or carer), with 1 photograph" in (
+        flag.reason
+    )
+    assert AuditEvent.objects.filter(event="frontdoor.flag.update", person_id=fd.child.pk).exists()
     # The same relative reporting again is not a second voice.
     third = fd.contact(
         received_at=at(2026, 6, 20),
@@ -383,19 +403,32 @@ def test_a_manager_sends_a_decision_back(fd):
 
 
 def test_a_child_with_an_open_episode_is_not_referred_twice(fd):
-    casework.cin_episode_open(
-        acting_user=None, person=fd.child, referral_date=dt.date(2026, 1, 5), referral_source="6"
-    )
     contact = fd.contact(received_at=at(2026, 3, 10))
-    for flag in contact.flags.all():
-        services.flag_acknowledge(acting_user=fd.manager, flag=flag, note="seen")
     services.contact_decide(
         acting_user=fd.worker, contact=contact, decision="referral", reason="r", team=fd.assessment
     )
+    # Another contact's referral opened an episode while this one waited.
+    casework.cin_episode_open(
+        acting_user=None, person=fd.child, referral_date=dt.date(2026, 3, 10), referral_source="6"
+    )
     with pytest.raises(ValidationError, match="already has an open child in need episode"):
         services.contact_authorise(acting_user=fd.manager, contact=contact)
+    services.contact_return(acting_user=fd.manager, contact=contact, note="Already open")
+    # Deciding again says so at once, naming the referral already open.
+    with pytest.raises(ValidationError) as e:
+        services.contact_decide(
+            acting_user=fd.worker,
+            contact=contact,
+            decision="strategy_discussion",
+            reason="r",
+            team=fd.assessment,
+        )
+    assert e.value.message_dict["decision"] == [
+        "Amelia Okafor already has an open child in need episode (referred 10 March 2026): "
+        "pass the concern to the team that holds it rather than refer again"
+    ]
     contact.refresh_from_db()
-    assert contact.status == ContactStatus.AWAITING_AUTHORISATION
+    assert contact.status == ContactStatus.AWAITING_DECISION
     assert (
         CINEpisode.objects.count() == 1
         and not Involvement.objects.filter(team=fd.assessment).exists()

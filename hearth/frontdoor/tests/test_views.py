@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hearth.casework import services as casework
 from hearth.frontdoor import services
 from hearth.frontdoor.models import Contact, ContactStatus, InformationRequest
+from hearth.frontdoor.tests.test_attachments import jpeg_with_location
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -265,6 +267,53 @@ def test_access_matrix(fd, f, asked, client, who, url, status):
     assert client.get(urls[url]).status_code == status
 
 
+@pytest.mark.parametrize("who", ["police_user", "health_user", "social_worker", "other_manager"])
+def test_outsiders_are_refused_every_front_door_action_and_change_nothing(
+    fd, f, asked, client, who
+):
+    """Partners, and staff outside the front door, get "not found" for every page and
+    every action on a contact, and nothing they send changes the record."""
+    contact, request = asked
+    photo = SimpleUploadedFile("bruise.jpg", jpeg_with_location(), content_type="image/jpeg")
+    attachment = services.attachment_add(acting_user=fd.worker, contact=contact, upload=photo)
+    casework.child_protection_plan_record(
+        acting_user=None, person=fd.child, start_date=dt.date(2026, 1, 5)
+    )
+    (flag,) = services.contact_flags_refresh(acting_user=fd.worker, contact=contact)
+    users = {
+        "social_worker": lambda: f.user("social_worker", team=fd.assessment),
+        "other_manager": lambda: f.user("team_manager", team=fd.assessment),
+    }
+    client.force_login(users[who]() if who in users else getattr(fd, who))
+    base = f"/front-door/contacts/{contact.pk}"
+    upload = SimpleUploadedFile("x.jpg", jpeg_with_location(), content_type="image/jpeg")
+    refused = [
+        ("get", "/front-door/contacts/new/", {}),
+        ("get", f"{base}/attachments/{attachment.pk}/", {}),
+        ("get", f"/front-door/people/search/?q=Okafor&token={contact.token}", {}),
+        ("post", "/front-door/contacts/autosave/", {"token": str(contact.token), "concern": "x"}),
+        ("post", f"{base}/edit/", form_data(contact.token, concern="Changed")),
+        ("post", f"{base}/people/new/", {"role": "child", "given_name": "X"}),
+        ("post", f"{base}/rating/", {"rating-rag": "green", "rating-reason": "x"}),
+        ("post", f"{base}/requests/", {"requests-organisations": [fd.health.pk]}),
+        ("post", f"{base}/decision/", {"decision-decision": "no_further_action"}),
+        ("post", f"{base}/authorise/", {"action": "authorise"}),
+        ("post", f"{base}/attachments/", {"attachment-file": upload}),
+        ("post", f"/front-door/flags/{flag.pk}/acknowledge/", {f"flag{flag.pk}-note": "x"}),
+        ("post", f"/front-door/requests/{request.pk}/chase/", {"note": "x"}),
+    ]
+    for method, url, data in refused:
+        r = getattr(client, method)(url, data)
+        assert r.status_code == 404, (method, url, r.status_code)
+    contact.refresh_from_db()
+    assert contact.concern == "Bruise on the cheek; says she fell." and contact.rag == "amber"
+    assert contact.status == ContactStatus.AWAITING_DECISION and not contact.decision
+    assert contact.attachments.count() == 1 and contact.requests.count() == 1
+    assert not request.chases.exists()
+    flag.refresh_from_db()
+    assert not flag.acknowledged
+
+
 def test_a_partner_sees_identifying_details_and_never_the_concern(fd, asked, client):
     contact, request = asked
     client.force_login(fd.police_user)
@@ -368,6 +417,39 @@ def test_the_clock_shows_red_when_the_decision_is_late(fd, login):
             '<strong class="govuk-tag govuk-tag--red">Overdue by 1h working time</strong>' in page
         )
         assert "Decision due by 7 April 2026 17:00" in page
+
+
+def test_a_breach_across_easter_stays_visible_on_the_contact_and_the_dashboard(fd, f, login):
+    """Received on the Thursday before Easter: Good Friday and Easter Monday are bank
+    holidays, so the decision is due by close of Tuesday. One decision is authorised in
+    time, the other the next morning; the late one says how late in working time."""
+    brother = f.person(given_name="Daniel", family_name="Okafor")
+    with time_machine.travel(at(2026, 4, 2, 16), tick=False):
+        late = fd.contact(received_at=at(2026, 4, 2, 15))
+        in_time = fd.contact(received_at=at(2026, 4, 2, 15, 30), people=[(brother, "child")])
+    with time_machine.travel(at(2026, 4, 6, 12), tick=False):  # Easter Monday
+        page = login(fd.worker).get(f"/front-door/contacts/{late.pk}/").content.decode()
+        assert "Decision due by 7 April 2026 17:00" in page
+        assert '<strong class="govuk-tag govuk-tag--grey">8h working time left</strong>' in page
+    with time_machine.travel(at(2026, 4, 7, 10), tick=False):
+        for contact in (late, in_time):
+            services.contact_decide(
+                acting_user=fd.worker, contact=contact, decision="early_help", reason="r"
+            )
+        services.contact_authorise(acting_user=fd.manager, contact=in_time)
+    with time_machine.travel(at(2026, 4, 8, 10, 30), tick=False):
+        services.contact_authorise(acting_user=fd.manager, contact=late)
+        c = login(fd.manager)
+        page = html_lib.unescape(c.get(f"/front-door/contacts/{late.pk}/").content.decode())
+        assert '<strong class="govuk-tag govuk-tag--red">Late</strong>' in page
+        page = html_lib.unescape(c.get(f"/front-door/contacts/{in_time.pk}/").content.decode())
+        assert '<strong class="govuk-tag govuk-tag--green">In time</strong>' in page
+        page = html_lib.unescape(c.get("/front-door/").content.decode())
+        assert "Decided late in the last 28 days: 1" in page
+        assert "2 decisions authorised: 50% within one working day of receipt, " in page
+        table = page.split("Decisions authorised late", 1)[1].split("</table>", 1)[0]
+        assert late.reference in table and in_time.reference not in table
+        assert "Overdue by 1h 30m working time" in table
 
 
 def test_chase_list_highlights_overdue_and_records_a_chase(fd, asked, login):
