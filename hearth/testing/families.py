@@ -169,6 +169,7 @@ class SynthPerson:
     hidden: bool = False  # generated but not stored: a sibling the record lacks
     twin_of: int | None = None
     pk: int | None = None  # set once stored
+    duplicate_of: int | None = None  # a second record of people[duplicate_of]
 
 
 @dataclass
@@ -505,6 +506,73 @@ def _clearly_different(a: str, b: str) -> bool:
     if a[:3] == b[:3]:  # Isabella and Isabelle, Freddie and Frederick
         return False
     return JaroWinkler.similarity(a, b) < 0.85
+
+
+def plant_duplicates(people: list[SynthPerson], count: int, *, seed: int) -> list[SynthPerson]:
+    """Second records of `count` different people on the record, as a front door makes
+    them when a search did not find the person: with the errors people make in typing
+    (a typo in a name, a nickname or the middle name for the given name, an old family
+    name, day and month swapped, a date one digit or a year out or not known, an old or
+    mistyped postcode), most without the NHS number, many with only the address given
+    at that contact. Each duplicate's `duplicate_of` is its original's index in
+    `people`; they are not added to `people`.
+
+    Uses a random generator of its own, so the people made before are unchanged."""
+    rng = random.Random(seed)
+    shown = [i for i, p in enumerate(people) if not p.hidden and p.kind != "unborn"]
+    out: list[SynthPerson] = []
+    for index in rng.sample(shown, count):
+        p = people[index]
+        dup = SynthPerson(
+            len(people) + len(out), p.family, p.kind, p.sex, p.given, p.family_name,
+            dob=p.dob, expected=p.expected, middle=p.middle if rng.random() < 0.5 else "",
+            nhs=p.nhs if rng.random() < 0.25 else "", duplicate_of=index,
+        )  # fmt: skip
+        # The address given at that contact: usually the current one, sometimes an old one.
+        where = rng.choice(p.addresses[:-1]) if len(p.addresses) > 1 and rng.random() < 0.2 \
+            else p.addresses[-1] if p.addresses else None  # fmt: skip
+        if where is not None:
+            dup.addresses = [SynthAddress(where.line1, where.town, where.postcode, None, None)]
+        n = rng.choices([0, 1, 2], [25, 50, 25])[0]
+        options = ["given_typo", "nickname", "preferred_middle", "family_typo", "old_surname",
+                   "dob_swap", "dob_typo", "dob_year", "dob_missing", "postcode_typo"]  # fmt: skip
+        field_of = {"given_typo": "given", "nickname": "given", "preferred_middle": "given",
+                    "family_typo": "family", "old_surname": "family",
+                    "postcode_typo": "postcode"}  # fmt: skip
+        done: set[str] = set()
+        for error in rng.sample(options, len(options)):
+            if len(done) >= n:
+                break
+            field = field_of.get(error, "dob")
+            if field in done:
+                continue
+            dob = dup.dob
+            if error == "given_typo" and len(dup.given) > 3:
+                dup.given = typo(rng, dup.given).capitalize()
+            elif error == "nickname" and dup.given.lower() in NICKNAMES:
+                dup.given = rng.choice(NICKNAMES[dup.given.lower()]).capitalize()
+            elif error == "preferred_middle" and p.middle:
+                dup.given, dup.middle = p.middle, ""
+            elif error == "family_typo" and len(dup.family_name) > 3:
+                dup.family_name = typo(rng, dup.family_name).capitalize()
+            elif error == "old_surname" and p.previous_family_names:
+                dup.family_name = p.previous_family_names[-1]
+            elif error == "dob_swap" and dob and dob.day <= 12 and dob.day != dob.month:
+                dup.dob = dob.replace(month=dob.day, day=dob.month)
+            elif error == "dob_typo" and dob:
+                dup.dob = _date_typo(rng, dob)
+            elif error == "dob_year" and dob and not (dob.month == 2 and dob.day == 29):
+                dup.dob = dob.replace(year=dob.year + rng.choice([-1, 1]))
+            elif error == "dob_missing" and dob and p.kind == "child" and dup.addresses:
+                dup.dob = None
+            elif error == "postcode_typo" and dup.addresses:
+                a = dup.addresses[0]
+                a.postcode = _postcode_typo(rng, a.postcode)
+            else:
+                continue
+            done.add(field)
+        out.append(dup)
+    return out
 
 
 def iter_batches(items: list[SynthPerson], size: int) -> Iterator[list[SynthPerson]]:
