@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("hearth.accounts.urls")),
     path("people/", include("hearth.people.urls")),
     path("front-door/", include("hearth.frontdoor.urls")),
+    path("casework/", include("hearth.casework.urls")),
     path("api/v1/", include("hearth.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz),

@@ -188,6 +188,9 @@ class EpisodeClosure(Versioned):
         """The checklist items not yet ticked, in words."""
         return [label for name, label in self.CHECKLIST if not getattr(self, name)]
 
+    def done(self) -> list[str]:
+        return [label for name, label in self.CHECKLIST if getattr(self, name)]
+
     @property
     def status(self) -> str:
         if self.signed_off_at:

@@ -52,6 +52,7 @@ from hearth.casework.models import (
 )
 from hearth.casework.selectors import episode_latest_activity
 from hearth.core.codelists import codelist
+from hearth.timescales.calendar import add_months
 from hearth.timescales.engine import timescales
 
 if TYPE_CHECKING:
@@ -206,6 +207,18 @@ def cin_episode_update(
     return episode
 
 
+def recent_closure(episode: CINEpisode, closure_date: dt.date) -> dt.date | None:
+    """An earlier episode's closure within the 12 months before `closure_date`: closing
+    again so soon is flagged as a possible pattern of re-referral."""
+    earlier = (
+        CINEpisode.objects.filter(person_id=episode.person_id, closure_date__isnull=False)
+        .exclude(pk=episode.pk)
+        .aggregate(last=Max("closure_date"))["last"]
+    )
+    year_before = add_months(closure_date, -REREFERRAL_MONTHS)
+    return earlier if earlier and earlier >= year_before else None
+
+
 def _close(episode: CINEpisode, closure_date: dt.date, closure_reason: str) -> None:
     if not episode.is_open:
         raise ValidationError("This child in need episode is already closed")
@@ -224,13 +237,7 @@ def _close(episode: CINEpisode, closure_date: dt.date, closure_reason: str) -> N
             latest,
             "The closure date must be on or after the last work recorded in the episode",
         )
-    earlier = (
-        CINEpisode.objects.filter(person_id=episode.person_id, closure_date__isnull=False)
-        .exclude(pk=episode.pk)
-        .aggregate(last=Max("closure_date"))["last"]
-    )
-    year_before = closure_date - dt.timedelta(days=365)
-    episode.previous_closure_on = earlier if earlier and earlier >= year_before else None
+    episode.previous_closure_on = recent_closure(episode, closure_date)
     episode.closure_date = closure_date
     episode.closure_reason = closure_reason
     episode.save(update_fields=["closure_date", "closure_reason", "previous_closure_on"])

@@ -6,6 +6,9 @@
 
 `date` is the stored due date (what lists sort by); without it the date is worked out.
 `met` is when it was done; `last` counts a repeating rule from its last occurrence.
+
+`{% due_status task.due_on met=task.done_on as status %}` gives how a stored date stands
+today (status.text, status.colour) where the rule is explained elsewhere on the page.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from hearth.timescales.engine import Timescales, timescales
+from hearth.timescales.engine import DueStatus, Timescales, timescales
 
 register = template.Library()
 
@@ -64,3 +67,15 @@ def due(
         "met": _day(met),
         "status": ts.status(shown, met_on=_day(met)),
     }
+
+
+@register.simple_tag(takes_context=True)
+def due_status(
+    context: template.Context,
+    date: dt.date | dt.datetime | None,
+    met: dt.date | dt.datetime | None = None,
+) -> DueStatus | None:
+    day = _day(date)
+    if day is None:
+        return None
+    return _timescales(context).status(day, met_on=_day(met))
