@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Front door", reverse("frontdoor:dashboard")))
     if user.is_partner:
         items.append(("Requests for information", reverse("frontdoor:partner_requests")))
+        items.append(("My referrals", reverse("frontdoor:partner_referrals")))
     if user.is_superuser or user.role == "administrator":
         items.append(("Administration", reverse("admin:index")))
     path = request.path

@@ -9,7 +9,10 @@ as "not found" wherever the thing asked for is out of reach.
   a front-door worker does, because they authorise decisions about them; a restricted
   record stays closed to them unless the people policy opens it.
 - Partner agency users see only their own organisation's information requests, and of
-  the contact only the identifying details of the people named in it.
+  the contact only the identifying details of the people named in it. Of the referrals
+  their organisation sent they see the status and the outcome a referrer may be told
+  (on the pages, a user their own; through the API, the organisation's), never what
+  the front door found or decided in detail.
 - Nobody else sees the front door at all.
 """
 
@@ -19,7 +22,13 @@ from typing import TYPE_CHECKING
 
 from hearth.accounts import policy
 from hearth.accounts.models import MANAGER_ROLES, Role, ServiceArea
-from hearth.frontdoor.models import Contact, ContactStatus, InformationRequest, RequestStatus
+from hearth.frontdoor.models import (
+    Contact,
+    ContactStatus,
+    InformationRequest,
+    RecordedVia,
+    RequestStatus,
+)
 
 if TYPE_CHECKING:
     from hearth.accounts.models import User
@@ -108,3 +117,25 @@ def can_chase_request(user: User, request: InformationRequest) -> bool:
 
 def can_submit_partner_referral(user: User) -> bool:
     return _active(user) and user.is_partner and user.organisation_id is not None
+
+
+def is_partner_referral_of(user: User, contact: Contact) -> bool:
+    """A referral the user's organisation sent (through the partner form or the API)."""
+    return (
+        _active(user)
+        and user.is_partner
+        and user.organisation_id is not None
+        and contact.recorded_via == RecordedVia.PARTNER
+        and contact.partner_organisation_id == user.organisation_id
+    )
+
+
+def can_view_own_referral(user: User, contact: Contact) -> bool:
+    """On the partner's pages: a referral they sent themselves, its status and the
+    outcome the referrer may be told; never what the front door has found."""
+    return is_partner_referral_of(user, contact) and contact.created_by_id == user.pk
+
+
+def can_add_to_partner_referral(user: User, contact: Contact) -> bool:
+    """A photograph or document may follow the referral until the decision is made."""
+    return is_partner_referral_of(user, contact) and contact.status != ContactStatus.DECIDED

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -361,15 +362,21 @@ def referral_submit_by_partner(
     consent: str,
     consent_reason: str = "",
     referrer_kind: str = "",
+    referrer_name: str | None = None,
+    referrer_email: str | None = None,
     referrer_role: str = "",
     referrer_phone: str = "",
     received_at: dt.datetime | None = None,
+    files: Sequence[UploadedFile] = (),
 ) -> Contact:
     """A partner agency's own referral (the partner form or API): it arrives straight
     on the front door's worklist. The partner cannot search Hearth's records, so the
     people are kept as described (`people`: dicts of given_name, family_name,
-    date_of_birth, address, nhs_number, role) for the front door to link. The same
-    token twice returns the first referral."""
+    date_of_birth, address, nhs_number, role) for the front door to link. The referrer
+    is the acting user unless `referrer_name` / `referrer_email` say otherwise (an
+    organisation's system sending for one of its staff). `files` are checked before
+    anything is kept: one bad file refuses the whole referral, so nothing is half-sent.
+    The same token twice returns the first referral."""
     _require(fd_policy.can_submit_partner_referral(acting_user))
     organisation = acting_user.organisation
     assert organisation is not None
@@ -384,11 +391,11 @@ def referral_submit_by_partner(
         partner_organisation=organisation,
         received_at=received_at or timezone.now(),
         method=ContactMethod.ONLINE_FORM,
-        referrer_name=acting_user.full_name,
+        referrer_name=acting_user.full_name if referrer_name is None else referrer_name.strip(),
         referrer_organisation=organisation.name,
         referrer_role=referrer_role,
         referrer_phone=referrer_phone,
-        referrer_email=acting_user.email,
+        referrer_email=acting_user.email if referrer_email is None else referrer_email.strip(),
         concern=concern,
         consent=consent,
         consent_reason=consent_reason,
@@ -403,8 +410,16 @@ def referral_submit_by_partner(
         return Contact.objects.get(token=token)
     _set_categories(contact, categories)
     errors = contact_errors(contact)
-    if not people:
-        errors["people"] = ["Give the name and date of birth of each child"]
+    errors.pop("people", None)
+    if problems := reported_people_errors(people):
+        errors["people"] = problems
+    checked: list[_CheckedUpload] = []
+    for upload in files:
+        try:
+            checked.append(_attachment_check(upload))
+        except ValidationError as e:
+            name = upload.name or "A file"
+            errors.setdefault("attachments", []).extend(f"{name}: {m}" for m in e.messages)
     if errors:
         raise ValidationError(errors)
     _submit(acting_user, contact)
@@ -415,6 +430,8 @@ def referral_submit_by_partner(
         action=Action.CREATE,
         data={"organisation": organisation.pk},
     )
+    for item in checked:
+        _attachment_save(acting_user, contact, item, "")
     notify(
         recipients=front_door_managers(),
         text=f"New referral {contact.reference} from {organisation.name}",
@@ -425,6 +442,26 @@ def referral_submit_by_partner(
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def reported_people_errors(people: Sequence[dict[str, Any]]) -> list[str]:
+    """What is wrong with the people a partner describes: at least one child, each
+    person a child or an adult with a name, no date of birth in the future."""
+    if not people:
+        return ["Tell us about the child or children the referral is about"]
+    errors = []
+    if not any(p.get("role") == SubjectRole.CHILD for p in people):
+        errors.append("Tell us about at least one child")
+    today = timezone.localdate()
+    for number, p in enumerate(people, start=1):
+        if p.get("role") not in SubjectRole.values:
+            errors.append(f"Person {number}: select whether they are a child or an adult")
+        if not any(str(p.get(k) or "").strip() for k in ("given_name", "family_name")):
+            errors.append(f"Person {number}: enter their first name or last name")
+        born = p.get("date_of_birth")
+        if isinstance(born, dt.date) and born > today:
+            errors.append(f"Person {number}: the date of birth must be today or in the past")
+    return errors
 
 
 # --- The people a contact concerns ------------------------------------------------
@@ -744,6 +781,53 @@ def information_request_chase(
 # --- Attachments -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _CheckedUpload:
+    name: str
+    found: attachments.Sniffed
+    stored: bytes
+    metadata_removed: bool
+
+
+def _attachment_check(upload: UploadedFile) -> _CheckedUpload:
+    """A file's type and the bytes to keep (photographs without their metadata), or a
+    ValidationError saying what is wrong. Nothing is written yet."""
+    if upload.size is not None and upload.size > attachments.max_bytes():
+        # Refused before it is read in: too big is too big, whatever it holds.
+        raise ValidationError(attachments.too_big_message(), code="too_big")
+    data = upload.read()
+    found, stored = attachments.check_upload(data, name=upload.name or "")
+    name = (upload.name or f"file.{found.extension}")[:200]
+    return _CheckedUpload(name, found, stored, metadata_removed=stored is not data)
+
+
+def _attachment_save(
+    acting_user: User, contact: Contact, checked: _CheckedUpload, description: str
+) -> ContactAttachment:
+    attachment = ContactAttachment(
+        contact=contact,
+        original_name=checked.name,
+        content_type=checked.found.content_type,
+        kind=checked.found.kind,
+        size=len(checked.stored),
+        description=description.strip()[:300],
+        metadata_removed=checked.metadata_removed,
+        uploaded_by=acting_user,
+    )
+    extension = checked.found.extension
+    attachment.file.save(f"upload.{extension}", ContentFile(checked.stored), save=False)
+    attachment.save()
+    _audit(
+        acting_user,
+        contact,
+        "frontdoor.attachment.add",
+        action=Action.CREATE,
+        obj=attachment,
+        data={"name": checked.name, "type": attachment.content_type, "size": attachment.size},
+    )
+    return attachment
+
+
 @transaction.atomic
 def attachment_add(
     *, acting_user: User, contact: Contact, upload: UploadedFile, description: str = ""
@@ -753,34 +837,21 @@ def attachment_add(
     _require(
         fd_policy.can_view_contact(acting_user, contact) and contact.status != ContactStatus.DECIDED
     )
-    if upload.size is not None and upload.size > attachments.max_bytes():
-        raise ValidationError(attachments.too_big_message())  # before reading it all in
-    data = upload.read()
-    found, stored = attachments.check_upload(data, name=upload.name or "")
-    attachment = ContactAttachment(
-        contact=contact,
-        original_name=(upload.name or f"file.{found.extension}")[:200],
-        content_type=found.content_type,
-        kind=found.kind,
-        size=len(stored),
-        description=description.strip()[:300],
-        metadata_removed=stored is not data,
-        uploaded_by=acting_user,
-    )
-    attachment.file.save(f"upload.{found.extension}", ContentFile(stored), save=False)
-    attachment.save()
-    _audit(
-        acting_user,
-        contact,
-        "frontdoor.attachment.add",
-        action=Action.CREATE,
-        obj=attachment,
-        data={"name": attachment.original_name, "type": found.content_type, "size": len(stored)},
-    )
-    if found.kind == AttachmentKind.PHOTO:
+    attachment = _attachment_save(acting_user, contact, _attachment_check(upload), description)
+    if attachment.kind == AttachmentKind.PHOTO:
         # The flags name the photographs sent with each report.
         contact_flags_refresh(acting_user=acting_user, contact=contact)
     return attachment
+
+
+@transaction.atomic
+def referral_attachment_add(
+    *, acting_user: User, contact: Contact, upload: UploadedFile, description: str = ""
+) -> ContactAttachment:
+    """A partner sends a photograph or document with their organisation's referral,
+    until the decision on it is made; checked and cleaned as the front door's own."""
+    _require(fd_policy.can_add_to_partner_referral(acting_user, contact))
+    return _attachment_save(acting_user, contact, _attachment_check(upload), description)
 
 
 def attachment_view_record(*, acting_user: User, attachment: ContactAttachment) -> None:
@@ -807,6 +878,12 @@ def request_view_record(
             person_id=person_id,
             data={"organisation": request.organisation_id},
         )
+
+
+def referral_view_record(*, acting_user: User, contact: Contact) -> None:
+    """Log that a partner looked at their own referral's page. It shows only what they
+    sent and its status, so it names no person's record."""
+    _audit(acting_user, contact, "frontdoor.referral.view", action=Action.VIEW, person_ids=[])
 
 
 def contact_view_record(*, acting_user: User, contact: Contact, person_ids: list[int]) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hearth.frontdoor import views
+from hearth.frontdoor import partner_views, views
 
 app_name = "frontdoor"
 urlpatterns = [
@@ -26,4 +26,12 @@ urlpatterns = [
     path("requests/<int:pk>/chase/", views.request_chase, name="chase"),
     path("partner/requests/", views.partner_requests, name="partner_requests"),
     path("partner/requests/<int:pk>/", views.partner_request, name="partner_request"),
+    path("partner/referrals/", partner_views.referrals, name="partner_referrals"),
+    path("partner/referrals/new/", partner_views.referral_new, name="partner_referral_new"),
+    path("partner/referrals/<int:pk>/", partner_views.referral, name="partner_referral"),
+    path(
+        "partner/referrals/<int:pk>/files/",
+        partner_views.referral_file_add,
+        name="partner_referral_file",
+    ),
 ]

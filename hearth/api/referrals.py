@@ -1,0 +1,496 @@
+"""Partner referrals through the API: send one (with an `Idempotency-Key`), send a
+photograph or document with it, and read the status and outcome of the organisation's
+own referrals. Only a partner organisation's token may call these; a referral of
+another organisation, or anything that is not a partner referral, is not found.
+
+Every call, refused ones included, leaves an `api.request` entry in the audit log
+(method, path, status, token key id, organisation, idempotency key, replayed or not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from hearth.accounts.models import User
+from hearth.api.authentication import ApiTokenAuthentication, key_id_sent
+from hearth.api.models import ApiToken, IdempotentRequest
+from hearth.api.permissions import IsPartnerToken
+from hearth.api.problems import PROBLEM_SCHEMA, Problem, ProblemAPIView
+from hearth.api.services import is_service_user
+from hearth.audit.models import Action
+from hearth.audit.services import audit_record
+from hearth.frontdoor import partner_selectors as selectors
+from hearth.frontdoor import services as frontdoor
+from hearth.frontdoor.codes import category_choices, referrer_choices
+from hearth.frontdoor.models import Consent, Contact, ContactStatus, SubjectRole
+from hearth.frontdoor.partner_forms import MAX_PEOPLE, validate_phone
+from hearth.people.identifiers import validate_nhs_number
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII: a UUID is the usual choice
+# Names the contact tokens made from idempotency keys (uuid5 of organisation and key),
+# so the front door's own double-submission guard holds for API retries too.
+_TOKEN_NAMESPACE = uuid.UUID("4f8c1b7e-2d0a-4c55-9a57-3e2f0b6d9c11")
+KEY_REUSED = "urn:hearth:problem:idempotency-key-reused"
+DECIDED = "urn:hearth:problem:referral-decided"
+TOO_BIG = "urn:hearth:problem:file-too-large"
+
+
+# --- Request and response shapes ---------------------------------------------------
+
+
+class StrictSerializer(serializers.Serializer[Any]):
+    """Refuses fields it does not know, so a misspelt name is an error, not a silent
+    loss of what was sent."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(str(k) for k in data if k not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {k: ["Not a field of this request: see the API document"] for k in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+def _django_check(check: Any, value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return str(check(value))
+    except DjangoValidationError as e:
+        raise serializers.ValidationError(e.messages) from e
+
+
+class ReportedPersonSerializer(StrictSerializer):
+    role = serializers.ChoiceField(choices=SubjectRole.choices)
+    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD"
+    )
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    nhs_number = serializers.CharField(
+        max_length=14, required=False, allow_blank=True, help_text="10 digits"
+    )
+
+    def validate_nhs_number(self, value: str) -> str:
+        return _django_check(validate_nhs_number, value)
+
+    def validate_date_of_birth(self, value: Any) -> Any:
+        if value is not None and value.year < 1900:
+            raise serializers.ValidationError("The date of birth must be after 1900")
+        return value
+
+
+class ReferralCreateSerializer(StrictSerializer):
+    concern = serializers.CharField(
+        max_length=50_000, help_text="What the referrer has seen or been told"
+    )
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=[]),
+        allow_empty=False,
+        max_length=20,
+        help_text="Codes of the concern_category code list, e.g. physical_injury, neglect",
+    )
+    people = ReportedPersonSerializer(  # type: ignore[call-arg]  # DRF takes max_length
+        many=True,
+        allow_empty=False,
+        max_length=MAX_PEOPLE,
+        help_text="Each child the concern is about (at least one), and any adult who "
+        "matters to it, as the referrer knows them",
+    )
+    consent = serializers.ChoiceField(
+        choices=Consent.choices, help_text="Whether the family agreed to sharing"
+    )
+    consent_reason = serializers.CharField(
+        max_length=5_000,
+        required=False,
+        allow_blank=True,
+        help_text="Why consent was not given or not sought (needed unless given)",
+    )
+    referrer_kind = serializers.ChoiceField(
+        choices=[],
+        required=False,
+        help_text="The service referring (sets the CIN referral source); the "
+        "organisation's usual one if left out",
+    )
+    referrer_name = serializers.CharField(
+        max_length=150,
+        required=False,
+        help_text="The professional making the referral; needed when the token acts "
+        "as the organisation's service user, otherwise the token's user",
+    )
+    referrer_email = serializers.EmailField(required=False, allow_blank=True)
+    referrer_role = serializers.CharField(max_length=100)
+    referrer_phone = serializers.CharField(
+        max_length=30, help_text="A number the front door can call back"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Code lists are read per request, so choices follow their validity dates.
+        categories = self.fields["categories"]
+        assert isinstance(categories, serializers.ListField)
+        assert isinstance(categories.child, serializers.ChoiceField)
+        categories.child.choices = category_choices()
+        kinds = self.fields["referrer_kind"]
+        assert isinstance(kinds, serializers.ChoiceField)
+        kinds.choices = referrer_choices()
+
+    def validate_referrer_phone(self, value: str) -> str:
+        return _django_check(validate_phone, value)
+
+
+class ReferralSerializer(serializers.Serializer[Any]):
+    """What a referrer may be told: never what the front door found or decided in
+    detail (a strategy discussion reads as any referral)."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(
+        choices=selectors.ReferralStatus.choices,
+        help_text="received: not yet started; being_screened: the front door is looking "
+        "into it; decided: the decision is authorised",
+    )
+    outcome = serializers.CharField(
+        allow_null=True, help_text="Once decided, the outcome in the words of the letter"
+    )
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class AttachmentUploadSerializer(StrictSerializer):
+    file = serializers.FileField(
+        help_text="A JPG or PNG photograph, a PDF or a Word document (DOCX); 20 MB at most "
+        "unless the authority set another limit"
+    )
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class AttachmentSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    kind = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes, as stored")
+    metadata_removed = serializers.BooleanField(
+        help_text="A photograph's location and camera details were removed"
+    )
+    uploaded_at = serializers.DateTimeField()
+
+
+def referral_body(contact: Contact) -> dict[str, Any]:
+    decided = contact.status == ContactStatus.DECIDED
+    data = {
+        "id": contact.pk,
+        "reference": contact.reference,
+        "received_at": contact.received_at,
+        "status": selectors.referral_status(contact).value,
+        "outcome": selectors.referral_outcome(contact) or None,
+        "decided_at": contact.authorised_at if decided else None,
+    }
+    return dict(ReferralSerializer(data).data)
+
+
+# --- The base view: token, permission, problems, audit -----------------------------
+
+
+class PartnerAPIView(ProblemAPIView):
+    authentication_classes = [ApiTokenAuthentication]
+    permission_classes = [IsPartnerToken]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.audit_data: dict[str, Any] = {}
+        self.audit_obj: Contact | None = None
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        self._audit(request, response)
+        return response
+
+    def _audit(self, request: Request, response: Response) -> None:
+        try:
+            user = request.user
+        except exceptions.APIException:  # pragma: no cover - authentication already failed
+            user = None
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        actor = user if isinstance(user, User) and user.is_authenticated else None
+        audit_record(
+            actor=actor,
+            action=Action.VIEW if request.method in ("GET", "HEAD") else Action.CREATE,
+            event="api.request",
+            obj=getattr(self, "audit_obj", None),
+            data={
+                "method": request.method,
+                "path": request.path[:200],
+                "status": response.status_code,
+                "token": token.key_id if token else key_id_sent(request),
+                "organisation": token.organisation_id if token else None,
+                **getattr(self, "audit_data", {}),
+            },
+        )
+
+    def token(self, request: Request) -> ApiToken:
+        assert isinstance(request.auth, ApiToken)
+        return request.auth
+
+
+def _to_api_errors(error: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(
+            {name: [m for e in errs for m in e.messages] for name, errs in error.error_dict.items()}
+        )
+    return exceptions.ValidationError({"request": error.messages})
+
+
+# --- Referrals ---------------------------------------------------------------------------
+
+
+class Pages(PageNumberPagination):
+    page_size = 25
+
+
+PROBLEMS = {
+    400: OpenApiResponse(PROBLEM_SCHEMA, description="The request has errors, by field"),
+    401: OpenApiResponse(PROBLEM_SCHEMA, description="No token, or not a valid one"),
+    403: OpenApiResponse(PROBLEM_SCHEMA, description="The token may not use this endpoint"),
+}
+NOT_FOUND = OpenApiResponse(
+    PROBLEM_SCHEMA, description="No such referral of the organisation's (another organisation's "
+    "referral, or a contact that is not a partner referral, is not found either)",
+)  # fmt: skip
+
+
+def _body_hash(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _idempotency_key(request: Request) -> str:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None or not key.strip():
+        message = "Send an Idempotency-Key header, a new one (a UUID) for each new referral"
+        raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [message]})
+    key = key.strip()
+    if not _KEY.match(key):
+        message = "The Idempotency-Key must be 1 to 255 visible ASCII characters, like a UUID"
+        raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [message]})
+    return key
+
+
+class ReferralListView(PartnerAPIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="referrals_list",
+        summary="The organisation's referrals",
+        description="Every referral the organisation sent (form or API), newest first, "
+        "with its status and, once decided, the outcome. 25 to a page.",
+        tags=["referrals"],
+        parameters=[OpenApiParameter("page", int, description="Page number, from 1")],
+        responses={200: ReferralSerializer(many=True), 401: PROBLEMS[401], 403: PROBLEMS[403],
+                   404: OpenApiResponse(PROBLEM_SCHEMA, description="No such page")},
+    )  # fmt: skip
+    def get(self, request: Request) -> Response:
+        paginator = Pages()
+        found = selectors.referrals_of_organisation(request.user)  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(found, request, view=self) or []
+        self.audit_data["referrals"] = [c.pk for c in page]
+        return paginator.get_paginated_response([referral_body(c) for c in page])
+
+    @extend_schema(
+        operation_id="referrals_create",
+        summary="Send a referral",
+        description="A concern about one or more children, as the referrer knows them; it "
+        "arrives on the front door's list at once and is decided within one working day. "
+        "Send a new `Idempotency-Key` with each referral and the same one when retrying: "
+        "the same key and body again returns the first answer (with the header "
+        "`Idempotent-Replayed: true`) and makes nothing twice; the same key with another "
+        "body is a 422 problem. A refused request (400) keeps nothing, so it may be "
+        "corrected and sent with the same key.",
+        tags=["referrals"],
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=True,
+                description="1 to 255 visible ASCII characters; a UUID per referral",
+            )
+        ],
+        request=ReferralCreateSerializer,
+        responses={
+            201: ReferralSerializer, **PROBLEMS,
+            422: OpenApiResponse(PROBLEM_SCHEMA, description="The Idempotency-Key was used "
+                                 "before with another body"),
+        },
+    )  # fmt: skip
+    def post(self, request: Request) -> Response:
+        key = _idempotency_key(request)
+        token = self.token(request)
+        self.audit_data["idempotency_key"] = key
+        digest = _body_hash(request.data)
+        earlier = IdempotentRequest.objects.filter(
+            organisation_id=token.organisation_id, key=key
+        ).first()
+        if earlier is not None:
+            return self._replay(request, earlier, digest)
+        incoming = ReferralCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        user: User = request.user  # type: ignore[assignment]
+        if "referrer_name" not in data and is_service_user(user):
+            raise exceptions.ValidationError(
+                {"referrer_name": ["Give the name of the professional making the referral"]}
+            )
+        default_email = "" if is_service_user(user) else None
+        try:
+            with transaction.atomic():
+                record, created = IdempotentRequest.objects.get_or_create(
+                    organisation_id=token.organisation_id,
+                    key=key,
+                    defaults={
+                        "method": str(request.method),
+                        "path": request.path[:200],
+                        "request_hash": digest,
+                        "token": token,
+                    },
+                )
+                if not created:  # the same key, sent at the same moment, finished first
+                    return self._replay(request, record, digest)
+                contact = frontdoor.referral_submit_by_partner(
+                    acting_user=user,
+                    token=uuid.uuid5(_TOKEN_NAMESPACE, f"{token.organisation_id}:{key}"),
+                    concern=data["concern"],
+                    categories=data["categories"],
+                    people=[dict(p) for p in data["people"]],
+                    consent=data["consent"],
+                    consent_reason=data.get("consent_reason", ""),
+                    referrer_kind=data.get("referrer_kind", ""),
+                    referrer_name=data.get("referrer_name"),
+                    referrer_email=data.get("referrer_email", default_email),
+                    referrer_role=data["referrer_role"],
+                    referrer_phone=data["referrer_phone"],
+                )
+                body = referral_body(contact)
+                record.status_code = status.HTTP_201_CREATED
+                record.response = body
+                record.contact = contact
+                record.save(update_fields=["status_code", "response", "contact"])
+        except DjangoValidationError as e:
+            raise _to_api_errors(e) from None
+        except PermissionDenied:
+            raise exceptions.PermissionDenied from None
+        self.audit_obj = contact
+        self.audit_data.update(referral=contact.pk, replayed=False)
+        return Response(body, status=status.HTTP_201_CREATED, headers=_location(contact))
+
+    def _replay(self, request: Request, record: IdempotentRequest, digest: str) -> Response:
+        if record.request_hash != digest or record.path != request.path[:200]:
+            raise Problem(
+                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                type_=KEY_REUSED,
+                title="Idempotency-Key already used",
+                detail="This Idempotency-Key was sent before with a different request. "
+                "Use a new key for a new referral.",
+            )
+        self.audit_data.update(referral=record.contact_id, replayed=True)
+        headers = {"Idempotent-Replayed": "true"}
+        if record.contact_id:
+            headers["Location"] = reverse("api:referral", args=[record.contact_id])
+        return Response(record.response, status=record.status_code, headers=headers)
+
+
+def _location(contact: Contact) -> dict[str, str]:
+    return {"Location": reverse("api:referral", args=[contact.pk])}
+
+
+def _referral(request: Request, pk: int) -> Contact:
+    contact = selectors.referral_for_partner(request.user, pk, organisation_wide=True)  # type: ignore[arg-type]
+    if contact is None:
+        raise exceptions.NotFound("No referral of your organisation has this id.")
+    return contact
+
+
+class ReferralDetailView(PartnerAPIView):
+    @extend_schema(
+        operation_id="referrals_read",
+        summary="A referral's status and outcome",
+        tags=["referrals"],
+        responses={200: ReferralSerializer, 401: PROBLEMS[401], 403: PROBLEMS[403],
+                   404: NOT_FOUND},
+    )  # fmt: skip
+    def get(self, request: Request, pk: int) -> Response:
+        contact = _referral(request, pk)
+        self.audit_obj = contact
+        self.audit_data["referral"] = contact.pk
+        return Response(referral_body(contact))
+
+
+class ReferralAttachmentView(PartnerAPIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="referrals_attachments_create",
+        summary="Send a photograph or document with a referral",
+        description="Until the decision on the referral is made. The file is checked by "
+        "what its bytes are, not its name; a photograph's location and camera details "
+        "are removed before it is kept.",
+        tags=["referrals"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={
+            201: AttachmentSerializer, **PROBLEMS, 404: NOT_FOUND,
+            409: OpenApiResponse(PROBLEM_SCHEMA, description="The referral is decided"),
+            413: OpenApiResponse(PROBLEM_SCHEMA, description="The file is too large"),
+        },
+    )  # fmt: skip
+    def post(self, request: Request, pk: int) -> Response:
+        contact = _referral(request, pk)
+        self.audit_obj = contact
+        self.audit_data["referral"] = contact.pk
+        if contact.status == ContactStatus.DECIDED:
+            raise Problem(
+                status.HTTP_409_CONFLICT,
+                type_=DECIDED,
+                detail="The decision on this referral has been made: send anything more "
+                "to the front door directly, or make a new referral.",
+            )
+        incoming = AttachmentUploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            attachment = frontdoor.referral_attachment_add(
+                acting_user=request.user,  # type: ignore[arg-type]
+                contact=contact,
+                upload=incoming.validated_data["file"],
+                description=incoming.validated_data.get("description", ""),
+            )
+        except PermissionDenied:
+            raise exceptions.NotFound("No referral of your organisation has this id.") from None
+        except DjangoValidationError as e:
+            if any(err.code == "too_big" for err in e.error_list):
+                raise Problem(
+                    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                    type_=TOO_BIG,
+                    detail=" ".join(e.messages),
+                    errors={"file": e.messages},
+                ) from None
+            raise exceptions.ValidationError({"file": e.messages}) from None
+        self.audit_data["attachment"] = attachment.pk
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
