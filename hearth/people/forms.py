@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from hearth.core.codelists import codelist
 from hearth.core.forms import DateField
 from hearth.people.identifiers import validate_nhs_number, validate_postcode, validate_upn
-from hearth.people.models import PersonKind, RelationshipKind, Sex
+from hearth.people.models import DuplicateStatus, PersonKind, RelationshipKind, Sex
 
 
 def _blank_first(
@@ -132,4 +132,41 @@ class BreakGlassForm(forms.Form):
         label="Why do you need to open this record?",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Your reason is recorded and sent to your manager.",
+    )
+
+
+class DuplicateFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=DuplicateStatus.choices,
+        required=False,
+    )
+    household = forms.ChoiceField(
+        label="Living together",
+        choices=[("", "Any"), ("yes", "Same household only"), ("no", "Not the same household")],
+        required=False,
+    )
+
+
+class MergeForm(forms.Form):
+    survivor = forms.TypedChoiceField(
+        label="Which record should the other be merged into?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="Everything recorded on the other record moves to the one you keep. "
+        "You can undo this afterwards.",
+        error_messages={"required": "Choose the record to keep"},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = choices  # type: ignore[attr-defined]
+
+
+class NotDuplicateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are these not the same person?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, twins, or a father and son with the same name.",
+        error_messages={"required": "Say why these are not the same person"},
     )

@@ -441,6 +441,10 @@ class DuplicateCandidate(models.Model):
     def __str__(self) -> str:
         return f"Possible duplicate {self.person_a_id} / {self.person_b_id}"
 
+    @property
+    def pair(self) -> tuple[Person, Person]:
+        return self.person_a, self.person_b
+
 
 class PersonMerge(models.Model):
     """One record (`merged`) merged into another (`survivor`): exactly which rows were

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from hearth.accounts import policy
 from hearth.audit.models import Action, AuditEvent
@@ -16,6 +16,8 @@ from hearth.people.identifiers import looks_like_postcode, normalise_nhs_number,
 from hearth.people.models import (
     GENERATION,
     Address,
+    DuplicateCandidate,
+    DuplicateStatus,
     HouseholdMember,
     Involvement,
     Person,
@@ -283,3 +285,109 @@ def involvement_summary(person: Person) -> list[dict[str, Any]]:
          "reason": inv.reason, "started": inv.started, "ended": inv.ended}
         for inv in person.involvements.all()
     ]  # fmt: skip
+
+
+# --- The duplicate review queue ----------------------------------------------------
+
+
+def _visible(user: User, column: str) -> Exists:
+    """Whether the person in `column` of the outer row is one the user may open."""
+    return Exists(policy.visible_people(user, Person.objects.filter(pk=OuterRef(column))))
+
+
+def duplicate_queue(
+    user: User, *, status: str = DuplicateStatus.OPEN, household: str = ""
+) -> QuerySet[DuplicateCandidate]:
+    """The pairs a reviewer may see, most likely first: both records must be ones the
+    user may open (so restricted records appear only to those named on them), and a
+    pair still to decide must have neither record merged since."""
+    status = status or DuplicateStatus.OPEN
+    qs = DuplicateCandidate.objects.filter(status=status)
+    if status in (DuplicateStatus.OPEN, DuplicateStatus.UNDONE):
+        qs = qs.filter(person_a__merged_into__isnull=True, person_b__merged_into__isnull=True)
+    if household in ("yes", "no"):
+        qs = qs.filter(same_household=household == "yes")
+    qs = qs.filter(_visible(user, "person_a_id"), _visible(user, "person_b_id"))
+    return qs.select_related("person_a", "person_b", "reviewed_by").order_by(
+        "-match_probability", "id"
+    )
+
+
+def duplicate_for_review(user: User, pk: int) -> DuplicateCandidate | None:
+    """One pair, if the user may open both records."""
+    return (
+        DuplicateCandidate.objects.filter(pk=pk)
+        .filter(_visible(user, "person_a_id"), _visible(user, "person_b_id"))
+        .select_related("person_a", "person_b", "reviewed_by")
+        .first()
+    )
+
+
+def linked_records(person_ids: list[int]) -> dict[int, dict[str, int]]:
+    """How many rows of each kind anywhere in Hearth point at each person (contacts,
+    CIN episodes, ...): one query per kind, whatever the apps installed."""
+    from hearth.people.merge import person_links
+
+    out: dict[int, dict[str, int]] = {pk: {} for pk in person_ids}
+    for link in person_links():
+        label = str(link.model._meta.verbose_name_plural)
+        if link.field.name != "person":
+            label = f"{label} ({link.field.verbose_name})"
+        counts = (
+            link.model._base_manager.filter(**{f"{link.field.attname}__in": person_ids})
+            .values_list(link.field.attname)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for pk, n in counts:
+            out[pk][label] = n
+    return out
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    label: str
+    a: list[str]
+    b: list[str]
+
+    @property
+    def sides(self) -> tuple[list[str], list[str]]:
+        return self.a, self.b
+
+    @property
+    def differs(self) -> bool:
+        return sorted(self.a) != sorted(self.b)
+
+
+def _facts(person: Person, linked: dict[str, int]) -> dict[str, list[str]]:
+    born = person.date_of_birth or person.expected_date_of_birth
+    addresses = list(person.addresses.all())
+    current = [str(a) for a in addresses if a.is_current]
+    return {
+        "Name": [person.display_name],
+        "Other names": [f"{n} ({n.get_kind_display().lower()})" for n in person.other_names.all()],
+        "Date of birth": [f"{born:%d/%m/%Y}" + (" (expected)" if not person.date_of_birth else "")]
+        if born
+        else [],
+        "Sex": [person.get_sex_display()],
+        "NHS number": [person.nhs_number] if person.nhs_number else [],
+        "UPN": [person.upn] if person.upn else [],
+        "Hearth ID": [person.local_id],
+        "Current address": current,
+        "Earlier addresses": [str(a) for a in addresses if not a.is_current],
+        "Relationships": [
+            f"{r.label}: {r.relative.display_name}" for r in person.relationships.all()
+        ],
+        "Household": [m.household.name for m in getattr(person, "current_households", [])],
+        "Involvements": [
+            f"{i.team.name}" + (" (ended)" if i.ended else "") for i in person.involvements.all()
+        ],
+        "Linked records": [f"{label}: {n}" for label, n in sorted(linked.items())],
+    }
+
+
+def duplicate_comparison(a: Person, b: Person) -> list[CompareRow]:
+    """The two records side by side, field by field (differences are marked on the page)."""
+    linked = linked_records([a.pk, b.pk])
+    fa, fb = _facts(a, linked[a.pk]), _facts(b, linked[b.pk])
+    return [CompareRow(label, fa[label], fb[label]) for label in fa]

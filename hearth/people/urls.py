@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/addresses/<int:address_id>/edit/", views.address_form, name="address_edit"),
     path("<int:pk>/record-access/", views.history, name="history"),
     path("<int:pk>/restricted/", views.break_glass, name="break_glass"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:pk>/", views.duplicate, name="duplicate"),
+    path("merges/<int:pk>/", views.merge_detail, name="merge"),
 ]

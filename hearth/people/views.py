@@ -18,9 +18,23 @@ from hearth.audit.models import Action
 from hearth.audit.services import audit_record
 from hearth.core.codelists import codelist
 from hearth.core.models import ConflictError
+from hearth.people import merge as merging
 from hearth.people import selectors, services
-from hearth.people.forms import AddressForm, BreakGlassForm, PersonForm
-from hearth.people.models import Address, Person
+from hearth.people.forms import (
+    AddressForm,
+    BreakGlassForm,
+    DuplicateFilterForm,
+    MergeForm,
+    NotDuplicateForm,
+    PersonForm,
+)
+from hearth.people.models import (
+    Address,
+    DuplicateCandidate,
+    DuplicateStatus,
+    Person,
+    PersonMerge,
+)
 
 PAGE_SIZE = 25
 
@@ -72,6 +86,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "terms": terms,
         "page": page,
         "can_create": user.role in policy.EDITING_ROLES,
+        "can_review_duplicates": merging.can_review_duplicates(user),
     }
     return render(request, "people/search.html", context)
 
@@ -252,3 +267,109 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("people:detail", pk=pk)
     return render(request, "people/break_glass.html", {"person": person, "form": form})
+
+
+# --- The duplicate review queue ----------------------------------------------------
+
+
+def _reviewer(request: HttpRequest) -> User:
+    """The signed-in user if they work the duplicate queue; partners are told nothing
+    exists, other staff that they may not."""
+    user = _user(request)
+    if user.is_partner:
+        raise Http404
+    if not merging.can_review_duplicates(user):
+        raise PermissionDenied
+    return user
+
+
+def duplicates(request: HttpRequest) -> HttpResponse:
+    user = _reviewer(request)
+    filters = DuplicateFilterForm(request.GET or None)
+    status, household = DuplicateStatus.OPEN.value, ""
+    if filters.is_valid():
+        status = filters.cleaned_data["status"] or status
+        household = filters.cleaned_data["household"]
+    queue = selectors.duplicate_queue(user, status=status, household=household)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filters": filters, "page": page, "status": DuplicateStatus(status)}
+    return render(request, "people/duplicates.html", context)
+
+
+def _pair_or_404(user: User, pk: int) -> DuplicateCandidate:
+    candidate = selectors.duplicate_for_review(user, pk)
+    if candidate is None:
+        raise Http404
+    return candidate
+
+
+def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two records side by side, with "merge into this one" and "not the same person"."""
+    user = _reviewer(request)
+    candidate = _pair_or_404(user, pk)
+    a = selectors.person_for_page(user, candidate.person_a_id)
+    b = selectors.person_for_page(user, candidate.person_b_id)
+    if a is None or b is None:
+        raise Http404
+    choices = [(p.pk, f"Keep {p.display_name} ({p.local_id})") for p in (a, b)]
+    merge_form = MergeForm(
+        request.POST if request.POST.get("action") == "merge" else None, choices=choices
+    )
+    dismiss_form = NotDuplicateForm(
+        request.POST if request.POST.get("action") == "not_duplicate" else None
+    )
+    if request.method == "POST":
+        try:
+            if merge_form.is_bound and merge_form.is_valid():
+                done = merging.duplicate_merge(
+                    acting_user=user,
+                    candidate=candidate,
+                    survivor_id=merge_form.cleaned_data["survivor"],
+                )
+                messages.success(request, "Records merged. You can undo this below.")
+                return redirect("people:merge", pk=done.pk)
+            if dismiss_form.is_bound and dismiss_form.is_valid():
+                merging.duplicate_dismiss(
+                    acting_user=user,
+                    candidate=candidate,
+                    reason=dismiss_form.cleaned_data["reason"],
+                )
+                messages.success(request, "Marked as not the same person")
+                return redirect("people:duplicates")
+        except merging.MergeRefusedError as e:
+            form = merge_form if merge_form.is_bound else dismiss_form
+            form.add_error(None, e.messages[0])
+        except ValidationError as e:
+            _apply_service_errors(dismiss_form if dismiss_form.is_bound else merge_form, e)
+    else:
+        for person in (a, b):
+            services.person_view_record(acting_user=user, person=person, page="duplicate_review")
+    context = {
+        "candidate": candidate,
+        "a": a,
+        "b": b,
+        "rows": selectors.duplicate_comparison(a, b),
+        "merge_form": merge_form,
+        "dismiss_form": dismiss_form,
+        "decided": candidate.status not in merging.REVIEWABLE,
+        "merge": candidate.merges.filter(undone_at__isnull=True).first(),
+    }
+    return render(request, "people/duplicate.html", context)
+
+
+def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a merge moved and left, with "undo this merge"."""
+    user = _reviewer(request)
+    done = get_object_or_404(PersonMerge.objects.select_related("survivor", "merged"), pk=pk)
+    if not policy.can_edit_person(user, done.survivor_id):
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            merging.person_merge_undo(acting_user=user, merge=done)
+        except merging.MergeRefusedError as e:
+            error = e.messages[0]
+        else:
+            messages.success(request, "Merge undone: both records are as they were")
+            return redirect("people:merge", pk=pk)
+    return render(request, "people/merge.html", {"merge": done, "error": error})
