@@ -322,6 +322,7 @@ POSTCODE_UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 DISABILITY_CODES: tuple[str, ...] = _w("LD COMM BEH AUT MOB HEAR VIS DDA PC")
 
 LOCAL_AUTHORITY_NAME = "Hearthshire County Council"
+POLICE_NAME = "Hearthshire Constabulary"
 # The three-digit local authority number in UPNs: 999 belongs to no real authority.
 UPN_LA_NUMBER = "999"
 # NHS numbers starting 999 are reserved for testing: never a real patient's.

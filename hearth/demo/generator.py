@@ -41,6 +41,7 @@ from hearth.accounts.models import EmploymentType, Role, ServiceArea, Team, User
 from hearth.audit.models import Action
 from hearth.audit.services import audit_record
 from hearth.demo import data
+from hearth.demo.contacts import step_contacts
 from hearth.demo.data import Heritage
 from hearth.demo.models import SyntheticTruth
 from hearth.people.identifiers import nhs_check_digit, upn_check_letter
@@ -160,6 +161,11 @@ class Summary:
     open_involvements: int = 0
     closed_involvements: int = 0
     match_keys: int = 0
+    contacts: int = 0
+    referrals: int = 0
+    cin_episodes: int = 0
+    contact_flags: int = 0
+    information_requests: int = 0
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -182,6 +188,19 @@ class ChildFact(NamedTuple):
     team_id: int | None  # the open involvement, if any
     worker_id: int | None
     service_area: str
+    name: str = ""
+    expected_date_of_birth: dt.date | None = None  # an unborn child's
+
+
+class WorkFact(NamedTuple):
+    """A spell of work with a family: open now (`end` None) or closed before."""
+
+    area: str
+    team_id: int
+    worker_id: int | None
+    start: int  # ordinal
+    end: int | None
+    children: tuple[int, ...]  # the children (and unborn) involved
 
 
 class FamilyFact(NamedTuple):
@@ -190,6 +209,7 @@ class FamilyFact(NamedTuple):
     other_adults: tuple[int, ...]  # parents elsewhere, grandparents
     household_id: int
     postcode: str
+    work: tuple[WorkFact, ...] = ()  # oldest first; at most the last one is open
 
 
 @dataclass
@@ -257,6 +277,8 @@ class Context:
     reviewing_team: TeamInfo | None = None
     children: list[ChildFact] = field(default_factory=list)
     families: list[FamilyFact] = field(default_factory=list)
+    # Each child's CIN episodes (ids), opened by the front door's referrals.
+    cin_episodes: dict[int, list[int]] = field(default_factory=dict)
     streets: list[Street] = field(default_factory=list)
     first_person: int = 0  # the first person id this run writes
     nhs_next: int = 0
@@ -1211,8 +1233,18 @@ def _one_family(ctx: Context) -> None:  # one family's story, told in order
     # The work with the family: open now, and closed before.
     subjects = everyone + ([unborn] if unborn is not None else [])
     allocated, open_start = _work(ctx, fam, everyone, subjects)
+    work: list[WorkFact] = []
     if rng.random() < 0.22:
-        _history(ctx, fam, everyone, open_start)
+        work = _history(ctx, fam, everyone, open_start)
+    if allocated:
+        # Young people of 16 and 17 in care have a leaving care adviser of their own;
+        # the family's work is the children's team's.
+        values = list(allocated.values())
+        team_id, worker_id, area = next(
+            (v for v in values if v[2] != ServiceArea.LEAVING_CARE), values[0]
+        )
+        assert team_id is not None
+        work.append(WorkFact(area, team_id, worker_id, open_start, None, tuple(allocated)))
 
     # A second, mistyped record of a child: the duplicates a front door creates.
     for kid in everyone:
@@ -1221,8 +1253,24 @@ def _one_family(ctx: Context) -> None:  # one family's story, told in order
 
     for kid in subjects:
         team_id, worker_id, area = allocated.get(kid.pk, (None, None, ""))
-        birth = _date(kid.born) if kid.kind == PersonKind.CHILD else None
-        ctx.children.append(ChildFact(kid.pk, birth, kid.sex, fam.index, team_id, worker_id, area))
+        birthday = _date(kid.born)
+        is_child = kid.kind == PersonKind.CHILD
+        name = (
+            f"{kid.given} {kid.family}" if kid.given else f"Unborn child of the {kid.family} family"
+        )
+        ctx.children.append(
+            ChildFact(
+                kid.pk,
+                birthday if is_child else None,
+                kid.sex,
+                fam.index,
+                team_id,
+                worker_id,
+                area,
+                name,
+                None if is_child else birthday,
+            )
+        )
     carers = tuple(p.pk for p in (resident, partner) if p is not None)
     others = [other] if other is not None and separated else []
     others += [relative for home in relative_homes for relative in home]
@@ -1233,6 +1281,7 @@ def _one_family(ctx: Context) -> None:  # one family's story, told in order
             other_adults=tuple(p.pk for p in others),
             household_id=fam.household_id,
             postcode=fam.postcode,
+            work=tuple(work),
         )
     )
 
@@ -1284,11 +1333,13 @@ def _work(
     return allocated, start
 
 
-def _history(ctx: Context, fam: _Family, everyone: list[P], open_start: int) -> None:
-    """Earlier work with the family, closed: one or two episodes before any open one."""
+def _history(ctx: Context, fam: _Family, everyone: list[P], open_start: int) -> list[WorkFact]:
+    """Earlier work with the family, closed: one or two episodes before any open one.
+    Returns them oldest first."""
     rng = ctx.rng
     end_by = open_start - 30
     begin = min(kid.born for kid in everyone)
+    spells: list[WorkFact] = []
     for _ in range(rng.choice((1, 1, 2))):
         if end_by - begin < 60:
             break
@@ -1296,10 +1347,14 @@ def _history(ctx: Context, fam: _Family, everyone: list[P], open_start: int) -> 
         end = min(start + rng.randint(20, 300), end_by)
         area = ServiceArea.ASSESSMENT if rng.random() < 0.7 else ServiceArea.CHILD_PROTECTION
         past = rng.choice(ctx.area_workers[area])
+        involved = []
         for kid in everyone:
             if kid.born < end:
                 fam.involve(kid, past.team.pk, past.pk, area, start, end)
+                involved.append(kid.pk)
+        spells.insert(0, WorkFact(area, past.team.pk, past.pk, start, end, tuple(involved)))
         end_by = start - 30
+    return spells
 
 
 # -------------------------------------------------------------------------- running
@@ -1339,8 +1394,8 @@ def step_match_keys(ctx: Context) -> None:
     ctx.summary.match_keys = written
 
 
-# Later generators (contacts, casework, care histories) go after `step_families`.
-PIPELINE: list[Step] = [step_staff, step_families, step_match_keys]
+# Later generators (casework, care histories) go after `step_contacts`.
+PIPELINE: list[Step] = [step_staff, step_families, step_contacts, step_match_keys]
 
 
 def generate(

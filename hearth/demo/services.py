@@ -1,8 +1,10 @@
 """Setting up a demonstration: the synthetic authority and the logins to look round it.
 
 Demo logins are ordinary users with one shared, printed password: a social worker
-with allocated children, their team manager, a front-door worker, a police partner
-user with a few children shared, a performance officer and an administrator. They
+with allocated children, their team manager, a front-door worker and the manager who
+authorises the front door's decisions, a police partner user with a few children shared
+(who answers the front door's requests to the police), a performance officer and an
+administrator. They
 are made from the generated staff where possible, so the social worker's caseload and
 team are the generated ones.
 """
@@ -14,17 +16,20 @@ from dataclasses import dataclass
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from hearth.accounts.models import Organisation, OrganisationKind, Role, ServiceArea, Team, User
 from hearth.audit.models import Action
 from hearth.audit.services import audit_record
+from hearth.demo import data
 from hearth.demo.generator import STAFF_EMAIL_DOMAIN, Summary, Writer, generate
+from hearth.frontdoor.models import Contact, ContactStatus
 from hearth.people.models import Involvement, Person, PersonShare, RestrictedAccess
 from hearth.people.services import person_share
 
 DEMO_PASSWORD = "hearth-demo-password"
 DEMO_DOMAIN = "demo.hearth.test"
-POLICE_NAME = "Hearthshire Constabulary"
+POLICE_NAME = data.POLICE_NAME
 CASEWORK_AREAS = (ServiceArea.ASSESSMENT, ServiceArea.CHILD_PROTECTION)
 
 
@@ -94,18 +99,19 @@ def _social_worker() -> User:
     )
 
 
-def _team_manager(worker: User) -> User:
-    found = _existing("team.manager")
+def _manager_of(member: User, local: str, full_name: str) -> User:
+    """The manager of a demo login's team (the generated one where there is one)."""
+    found = _existing(local)
     if found:
         return found
     manager = (
-        User.objects.filter(role=Role.TEAM_MANAGER, team=worker.team).order_by("pk").first()
-        if worker.team is not None
+        User.objects.filter(role=Role.TEAM_MANAGER, team=member.team).order_by("pk").first()
+        if member.team is not None
         else None
     )
     if manager is not None:
-        return _claim(manager, "team.manager")
-    return _new("team.manager", "Priya Shah", Role.TEAM_MANAGER, team=worker.team)
+        return _claim(manager, local)
+    return _new(local, full_name, Role.TEAM_MANAGER, team=member.team)
 
 
 def _one_of(role: str, local: str, full_name: str, area: str | None) -> User:
@@ -171,16 +177,26 @@ def _police(worker: User, children: list[Person]) -> User:
     return user
 
 
+def _worklist() -> str:
+    waiting = Contact.objects.filter(
+        status__in=[ContactStatus.AWAITING_DECISION, ContactStatus.AWAITING_AUTHORISATION]
+    )
+    in_time = waiting.filter(decision_due_at__gte=timezone.now()).count()
+    return f"reads every record; {waiting.count()} contacts undecided, {in_time} within the clock"
+
+
 @transaction.atomic
 def demo_logins_ensure() -> list[DemoLogin]:
     """Create the demo logins that are missing, and return all of them."""
     validate_password(DEMO_PASSWORD)
     worker = _social_worker()
-    manager = _team_manager(worker)
+    manager = _manager_of(worker, "team.manager", "Priya Shah")
     children = _allocated(worker)
     restricted = _restrict_one(worker, manager, children)
     police = _police(worker, children)
     front_door = _one_of(Role.FRONT_DOOR, "front.door", "Alex Byrne", ServiceArea.FRONT_DOOR)
+    # The manager of the front-door worker's team, who authorises its decisions.
+    front_door_manager = _manager_of(front_door, "front.door.manager", "Jo Marsh")
     performance = _one_of(Role.PERFORMANCE_OFFICER, "performance.officer", "Chris Lowe", None)
     admin = _existing("administrator") or _new(
         "administrator", "Hearth Administrator", Role.ADMINISTRATOR, is_staff=True
@@ -191,7 +207,10 @@ def demo_logins_ensure() -> list[DemoLogin]:
     return [
         DemoLogin("Social worker", worker, f"{team}, {len(children)} allocated children{sealed}"),
         DemoLogin("Team manager", manager, team),
-        DemoLogin("Front door worker", front_door, "reads every record"),
+        DemoLogin("Front door worker", front_door, _worklist()),
+        DemoLogin(
+            "Front door manager", front_door_manager, "acknowledges flags, authorises decisions"
+        ),
         DemoLogin("Police partner", police, f"{shared} children shared with the police"),
         DemoLogin("Performance officer", performance, "returns and indicators"),
         DemoLogin("Administrator", admin, "the admin site at /admin/"),

@@ -31,12 +31,13 @@ def can_write_to(contact: Contact) -> bool:
     return bool(contact.referrer_name.strip()) and not (kind and kind.anonymous)
 
 
-def outcome_letter(contact: Contact) -> str:
-    """The text to send; empty for an anonymous or unnamed referrer."""
+def outcome_letter(contact: Contact, *, authority: str = "") -> str:
+    """The text to send; empty for an anonymous or unnamed referrer. `authority` is
+    the council's name (by default the setting HEARTH_AUTHORITY_NAME)."""
     if not can_write_to(contact) or not contact.decision or contact.received_at is None:
         return ""
     received = timezone.localtime(contact.received_at)
-    authority = authority_name()
+    authority = authority or authority_name()
     return (
         f"Dear {contact.referrer_name.strip()},\n\n"
         f"Thank you for contacting {authority} children's services on "

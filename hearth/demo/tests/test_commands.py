@@ -11,6 +11,8 @@ from django.core.management import call_command
 from hearth.accounts import policy
 from hearth.accounts.models import Role, User
 from hearth.demo.services import DEMO_PASSWORD
+from hearth.frontdoor import policy as fd_policy
+from hearth.frontdoor.models import Contact, InformationRequest
 from hearth.people.models import Involvement, Person, PersonShare, RestrictedAccess
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +21,7 @@ EMAILS = [
     "social.worker@demo.hearth.test",
     "team.manager@demo.hearth.test",
     "front.door@demo.hearth.test",
+    "front.door.manager@demo.hearth.test",
     "police.partner@demo.hearth.test",
     "performance.officer@demo.hearth.test",
     "administrator@demo.hearth.test",
@@ -50,17 +53,25 @@ def test_demo_logins_have_the_work_their_roles_suggest():
     assert allocated.count() >= 10
     assert policy.visible_people(worker).filter(pk__in=allocated.values("person_id")).exists()
     assert User.objects.get(email=EMAILS[2]).role == Role.FRONT_DOOR
-    assert User.objects.get(email=EMAILS[4]).role == Role.PERFORMANCE_OFFICER
-    admin = User.objects.get(email=EMAILS[5])
+    assert User.objects.get(email=EMAILS[5]).role == Role.PERFORMANCE_OFFICER
+    admin = User.objects.get(email=EMAILS[6])
     assert admin.is_staff and admin.role == Role.ADMINISTRATOR
 
-    police = User.objects.get(email=EMAILS[3])
+    police = User.objects.get(email=EMAILS[4])
     assert police.role == Role.PARTNER and police.organisation.kind == "police"
     shared = PersonShare.objects.filter(organisation=police.organisation)
     assert 2 <= shared.count() <= 3
     assert set(policy.visible_people(police).values_list("pk", flat=True)) == set(
         shared.values_list("person_id", flat=True)
     )
+
+    # The front door's manager authorises the front-door worker's decisions; the
+    # police partner answers the front door's requests to the police.
+    front_door, fd_manager = User.objects.get(email=EMAILS[2]), User.objects.get(email=EMAILS[3])
+    assert fd_manager.role == Role.TEAM_MANAGER and fd_manager.team_id == front_door.team_id
+    assert fd_policy.is_front_door_manager(fd_manager)
+    assert Contact.objects.filter(authorised_by=fd_manager).exists()
+    assert InformationRequest.objects.filter(organisation=police.organisation).exists()
 
     sealed = Person.objects.get(restricted=True)
     assert RestrictedAccess.objects.filter(person=sealed, user=worker).exists()

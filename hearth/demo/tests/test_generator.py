@@ -11,9 +11,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from hearth.accounts.models import EmploymentType, Role, Team, User
 from hearth.audit.models import AuditEvent
+from hearth.casework.models import CINEpisode
 from hearth.core.codelists import codelist
 from hearth.demo.generator import generate
 from hearth.demo.models import SyntheticTruth
+from hearth.frontdoor.models import Contact
 from hearth.people.identifiers import validate_nhs_number, validate_postcode, validate_upn
 from hearth.people.models import (
     Address,
@@ -47,13 +49,25 @@ def _people() -> list[tuple[str, str, str, dt.date | None, str, str]]:
     )
 
 
+def _forget_people() -> None:
+    """Delete the generated people and the front door's and casework's records of them."""
+    Contact.objects.all().delete()
+    CINEpisode.objects.all().delete()
+    Person.objects.all().delete()
+
+
+def _contacts() -> list[tuple[str, str, str]]:
+    return list(Contact.objects.order_by("pk").values_list("referrer_kind", "concern", "decision"))
+
+
 def test_the_same_seed_gives_the_same_people_and_another_seed_does_not():
     generate(children=200, seed=11, today=TODAY)
-    first = _people()
-    Person.objects.all().delete()
+    first, contacts = _people(), _contacts()
+    assert contacts
+    _forget_people()
     generate(children=200, seed=11, today=TODAY)
-    assert _people() == first
-    Person.objects.all().delete()
+    assert _people() == first and _contacts() == contacts
+    _forget_people()
     generate(children=200, seed=12, today=TODAY)
     assert _people() != first
 
