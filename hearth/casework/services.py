@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from hearth.accounts import policy as accounts_policy
 from hearth.accounts.models import Role
-from hearth.audit.services import audit_change, snapshot
+from hearth.audit.models import Action
+from hearth.audit.services import audit_change, audit_record, snapshot
 from hearth.casework import policy
 from hearth.casework.due import save_with_due_dates
 from hearth.casework.models import (
@@ -121,6 +122,18 @@ def _in_episode(episode: CINEpisode, field: str, day: dt.date, what: str) -> Non
         raise ValidationError("This child in need episode is closed: open a new referral")
     _not_before(field, day, episode.referral_date, f"The {what} must be on or after the referral")
     _not_future(field, day, what)
+
+
+def _audit_rows(user: User | None, obj: Any, name: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """The list of people or reports on a meeting, as it now stands."""
+    audit_record(
+        actor=user,
+        action=Action.UPDATE,
+        event=f"{obj._meta.label_lower}.{name}",
+        obj=obj,
+        person_id=obj.person_id,
+        data={name: [dict(r) for r in rows]},
+    )
 
 
 def _created(user: User | None, obj: Any) -> None:
@@ -648,7 +661,9 @@ def _strategy_input(
     return held_on, people, todo
 
 
-def _write_attendees(discussion: StrategyDiscussion, people: Sequence[Mapping[str, Any]]) -> None:
+def _write_attendees(
+    user: User | None, discussion: StrategyDiscussion, people: Sequence[Mapping[str, Any]]
+) -> None:
     discussion.attendees.all().delete()
     StrategyAttendee.objects.bulk_create(
         StrategyAttendee(
@@ -660,6 +675,7 @@ def _write_attendees(discussion: StrategyDiscussion, people: Sequence[Mapping[st
         )
         for p in people
     )
+    _audit_rows(user, discussion, "attendees", people)
 
 
 def _s47_start(user: User | None, discussion: StrategyDiscussion) -> None:
@@ -705,7 +721,7 @@ def strategy_discussion_record(
     )
     discussion.full_clean()
     discussion.save()
-    _write_attendees(discussion, people)
+    _write_attendees(acting_user, discussion, people)
     _created(acting_user, discussion)
     _add_actions(acting_user, discussion, episode.person_id, todo)
     active = _active_s47(episode)
@@ -744,7 +760,7 @@ def strategy_discussion_update(
     discussion.held_at, discussion.decision = held_at, decision
     discussion.cp_medical, discussion.summary = cp_medical, summary.strip()
     discussion.save_versioned(expected_version=expected_version, fields=fields)
-    _write_attendees(discussion, people)
+    _write_attendees(acting_user, discussion, people)
     _changed(acting_user, discussion, before)
     _add_actions(acting_user, discussion, discussion.person_id, todo)
     for s47 in episode.section47_enquiries.all():
@@ -811,7 +827,9 @@ def _conference_earliest(conference: Conference) -> tuple[dt.date, str]:
     return last, "The review conference must be after the plan started or was last reviewed"
 
 
-def _write_invitees(conference: Conference, rows: Sequence[Mapping[str, Any]]) -> None:
+def _write_invitees(
+    user: User | None, conference: Conference, rows: Sequence[Mapping[str, Any]]
+) -> None:
     invitees = _clean_rows(rows, ["name", "agency"], "invitees")
     _check_agency(invitees, "invitees")
     conference.invitees.all().delete()
@@ -824,9 +842,12 @@ def _write_invitees(conference: Conference, rows: Sequence[Mapping[str, Any]]) -
         )
         for r in invitees
     )
+    _audit_rows(user, conference, "invitees", invitees)
 
 
-def _write_reports(conference: Conference, rows: Sequence[Mapping[str, Any]]) -> None:
+def _write_reports(
+    user: User | None, conference: Conference, rows: Sequence[Mapping[str, Any]]
+) -> None:
     reports = _clean_rows(rows, ["author", "agency"], "reports")
     _check_agency(reports, "reports")
     kept = {r["id"] for r in reports if r.get("id")}
@@ -842,6 +863,7 @@ def _write_reports(conference: Conference, rows: Sequence[Mapping[str, Any]]) ->
         report.conference = conference  # the moved date, for the due date
         report.author, report.agency = row["author"], row["agency"]
         save_with_due_dates(report, ts)
+    _audit_rows(user, conference, "reports", reports)
 
 
 @transaction.atomic
@@ -892,8 +914,8 @@ def conference_schedule(
     _not_before("scheduled_on", scheduled_on, earliest, reason)
     conference.full_clean()
     conference.save()
-    _write_invitees(conference, invitees)
-    _write_reports(conference, reports)
+    _write_invitees(acting_user, conference, invitees)
+    _write_reports(acting_user, conference, reports)
     _created(acting_user, conference)
     return conference
 
@@ -921,8 +943,8 @@ def conference_update(
     before = snapshot(conference, ["scheduled_on", "chair_id"])
     conference.scheduled_on, conference.chair = scheduled_on, chair
     conference.save_versioned(expected_version=expected_version, fields=fields)
-    _write_invitees(conference, invitees)
-    _write_reports(conference, reports)
+    _write_invitees(acting_user, conference, invitees)
+    _write_reports(acting_user, conference, reports)
     _changed(acting_user, conference, before)
     return conference
 
@@ -961,7 +983,7 @@ def conference_record(
     continues the plan (latest category, next review in at most 6 months) or ends it.
     """
     conference = (
-        Conference.objects.select_for_update()
+        Conference.objects.select_for_update(of=("self",))
         .select_related("section47", "plan", "episode")
         .get(pk=conference.pk)
     )

@@ -619,7 +619,11 @@ def test_only_staff_who_may_change_the_childs_record_do_casework(cw):
             scheduled_on=D(2026, 9, 9), chair=cw.worker, invitees=[], reports=[])  # fmt: skip
     events = AuditEvent.objects.filter(person_id=cw.child.pk).values_list("event", flat=True)
     assert {"casework.strategydiscussion.create", "casework.section47enquiry.create",
-            "casework.conference.create"} <= set(events)  # fmt: skip
+            "casework.conference.create", "casework.strategydiscussion.attendees",
+            "casework.conference.invitees"} <= set(events)  # fmt: skip
+    attendees = AuditEvent.objects.get(event="casework.strategydiscussion.attendees")
+    assert [a["name"] for a in attendees.data["attendees"]] == [
+        "Sam Rivers", "DC Lee Hart", "Dr Asha Rao"]  # fmt: skip
     assert Conference.objects.count() == 1
 
 
