@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import template
 
+from hearth.accounts.models import Role
 from hearth.core.codelists import codelist
 
 register = template.Library()
@@ -22,3 +23,9 @@ def code_label(code: str, list_name: str) -> str:
 @register.filter
 def code_labels(codes: list[str], list_name: str) -> list[str]:
     return [code_label(c, list_name) for c in codes or []]
+
+
+@register.filter
+def role_label(role: str) -> str:
+    """ "reviewing_officer" -> "Reviewing officer / conference chair"."""
+    return str(Role(role).label) if role in Role.values else role

@@ -59,6 +59,8 @@ def test_the_case_page_shows_the_process_with_every_due_date_and_its_source(cw, 
     assert "3 months after the initial child protection conference" in page
     assert "Working Together to Safeguard Children 2023" in page
     assert "Hold the child protection review conference" in page  # the open tasks
+    assert "Reviewing officer / conference chair" in page
+    assert page.count("Not received before the conference") == 2  # the reports never sent
     assert AuditEvent.objects.filter(
         event="people.person.view.casework", person_id=cw.child.pk, actor_id=cw.worker.pk
     ).exists()

@@ -5,7 +5,9 @@
     {% due "cp.review" c.held_on last=c.last_review_on date=c.review_due_on %}
 
 `date` is the stored due date (what lists sort by); without it the date is worked out.
-`met` is when it was done; `last` counts a repeating rule from its last occurrence.
+`met` is when it was done; `last` counts a repeating rule from its last occurrence;
+`missed` is what to say instead of the status when the chance to meet it has passed
+(a report never sent before the conference it was for).
 
 `{% due_status task.due_on met=task.done_on as status %}` gives how a stored date stands
 today (status.text, status.colour) where the rule is explained elsewhere on the page.
@@ -51,6 +53,7 @@ def due(
     date: dt.date | dt.datetime | None = None,
     met: dt.date | dt.datetime | None = None,
     last: dt.date | dt.datetime | None = None,
+    missed: str = "",
 ) -> dict[str, Any]:
     if start is None and last is None:
         return {"due": None, "date": _day(date)}
@@ -65,7 +68,9 @@ def due(
         "due": worked_out,
         "date": shown,
         "met": _day(met),
-        "status": ts.status(shown, met_on=_day(met)),
+        "status": DueStatus("missed", missed, "orange", 0)
+        if missed
+        else ts.status(shown, met_on=_day(met)),
     }
 
 
