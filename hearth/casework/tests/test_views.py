@@ -206,3 +206,46 @@ def test_the_case_page_reads_a_fixed_number_of_queries(cw, login):
     big = _reads(client, url)
     assert big == small, (small, big)
     assert big <= 30, big
+
+
+def test_closing_an_episode_through_the_pages(cw, login):
+    first = cw.episode(referral_date=D(2025, 9, 1))
+    services.cin_episode_close(
+        acting_user=None, episode=first, closure_date=D(2025, 10, 1), closure_reason="RC8"
+    )
+    episode = cw.episode()
+    assessment = _fill(cw, _assessment(cw, episode), outcome="nfa", factors=["21"])
+    services.assessment_child_seen(
+        acting_user=cw.worker, assessment=assessment, seen_on=D(2026, 4, 8), alone=True
+    )
+    services.assessment_authorise(
+        acting_user=cw.manager, assessment=assessment, authorised_on=D(2026, 5, 20)
+    )
+    worker = login(cw.worker)
+    url = f"/casework/episodes/{episode.pk}/closure/"
+    assert 'value="RC8" checked' in _text(worker.get(url))  # from the assessment's outcome
+    checklist = ["child_seen", "child_views_recorded", "plan_ended", "family_told"]
+    response = worker.post(
+        url,
+        {"closure_date_0": "1", "closure_date_1": "6", "closure_date_2": "2026",
+         "closure_reason": "RC8", "checklist": checklist},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert worker.get(f"{url}sign-off/").status_code == 403
+    manager = login(cw.manager)
+    page = _text(manager.get(f"{url}sign-off/"))
+    assert "Not done</strong> Partner agencies have been told" in page
+    assert "closed on 1 October 2025, within 12 months" in page  # possible re-referral
+    page = _text(manager.post(f"{url}sign-off/", {"approve": "yes"}))
+    assert "The checklist is not complete: partner agencies have been told" in page
+    worker = login(cw.worker)
+    worker.post(
+        url,
+        {"closure_date_0": "1", "closure_date_1": "6", "closure_date_2": "2026",
+         "closure_reason": "RC8", "checklist": [*checklist, "agencies_told"]},
+    )  # fmt: skip
+    manager = login(cw.manager)
+    assert manager.post(f"{url}sign-off/", {"approve": "yes"}).status_code == 302
+    page = _text(manager.get(f"/casework/children/{cw.child.pk}/"))
+    assert "Possible pattern of re-referral" in page
+    assert "RC8: Case closed after assessment, no further action" in page
