@@ -57,6 +57,11 @@ def _open(persons: int) -> tuple[set[tuple[int, int]], int]:
     from hearth.testing.families import FamilyGenerator, plant_duplicates, store_fast
 
     call_command("migrate", verbosity=0)
+    wanted = {"generator": GENERATOR_VERSION, "seed": SEED, "persons": persons}
+    stamp = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
+    if {k: stamp.get(k) for k in wanted} == wanted and "truth" in stamp:
+        # Built by this generator: the planted pairs were kept beside it.
+        return {(a, b) for a, b in stamp["truth"]}, stamp["records"]
     started = time.perf_counter()
     duplicates = int(persons * DUPLICATE_SHARE)
     gen = FamilyGenerator(seed=SEED, postcodes_per_family=0.08)
@@ -64,8 +69,6 @@ def _open(persons: int) -> tuple[set[tuple[int, int]], int]:
     planted = plant_duplicates(people, duplicates, seed=SEED + 1)
     everyone = people + planted
     print(f"   generated {len(everyone):,} records in {time.perf_counter() - started:.0f} s")
-    wanted = {"generator": GENERATOR_VERSION, "seed": SEED, "persons": persons}
-    stamp = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
     if {k: stamp.get(k) for k in wanted} == wanted:
         first = Person.objects.order_by("pk").values_list("pk", flat=True).first() or 1
         for i, p in enumerate(everyone):
@@ -82,12 +85,13 @@ def _open(persons: int) -> tuple[set[tuple[int, int]], int]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"   stored {len(everyone):,} records in {time.perf_counter() - started:.0f} s")
-        stamp_file.write_text(json.dumps(wanted, indent=1))
     truth = set()
     for dup in planted:
         original = people[dup.duplicate_of or 0]
         a, b = original.pk or 0, dup.pk or 0
         truth.add((min(a, b), max(a, b)))
+    stamp = {**wanted, "records": len(everyone), "truth": sorted(truth)}
+    stamp_file.write_text(json.dumps(stamp))
     return truth, len(everyone)
 
 
