@@ -452,6 +452,18 @@ def test_a_breach_across_easter_stays_visible_on_the_contact_and_the_dashboard(f
         assert "Overdue by 1h 30m working time" in table
 
 
+def test_several_agencies_and_kinds_of_concern_can_be_chosen(fd, login):
+    """Multiple-choice questions are checkboxes, not radios: a worker asks the police
+    and health at once, and a concern can be of more than one kind."""
+    contact = fd.contact()
+    c = login(fd.worker)
+    page = c.get(f"/front-door/contacts/{contact.pk}/").content.decode()
+    assert re.search(r'name="requests-organisations" type="checkbox"', page)
+    form = c.get(f"/front-door/contacts/{contact.pk}/edit/").content.decode()
+    assert re.search(r'name="categories" type="checkbox"', form)
+    assert not re.search(r'name="(categories|requests-organisations)" type="radio"', page + form)
+
+
 def test_chase_list_highlights_overdue_and_records_a_chase(fd, asked, login):
     contact, request = asked
     c = login(fd.worker)
