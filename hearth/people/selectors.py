@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.text import capfirst
 
 from hearth.accounts import policy
 from hearth.audit.models import Action, AuditEvent
@@ -330,7 +331,7 @@ def linked_records(person_ids: list[int]) -> dict[int, dict[str, int]]:
 
     out: dict[int, dict[str, int]] = {pk: {} for pk in person_ids}
     for link in person_links():
-        label = str(link.model._meta.verbose_name_plural)
+        label = capfirst(str(link.model._meta.verbose_name_plural))
         if link.field.name != "person":
             label = f"{label} ({link.field.verbose_name})"
         counts = (

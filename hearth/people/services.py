@@ -89,6 +89,15 @@ def _require(condition: bool) -> None:
         raise PermissionDenied
 
 
+MERGED = "This record was merged into another record: make the change on that one"
+
+
+def _not_merged(*person_ids: int) -> None:
+    """A record merged into another takes no new details (they would be hidden with it)."""
+    if Person.objects.filter(pk__in=person_ids, merged_into__isnull=False).exists():
+        raise ValidationError(MERGED)
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -134,6 +143,7 @@ def person_update(
 ) -> Person:
     """Change a person's details; refused if someone else saved since `expected_version`."""
     _require(policy.can_edit_person(acting_user, person.pk))
+    _not_merged(person.pk)
     _clean_identifiers({"kind": person.kind, **values})
     before = snapshot(person, PERSON_FIELDS)
     before_disabilities = sorted(person.disabilities.values_list("code", flat=True))
@@ -169,6 +179,7 @@ def person_update(
 def address_add(*, acting_user: User, person: Person, **values: Any) -> Address:
     """Add an address; a new current address ends the previous current one."""
     _require(policy.can_edit_person(acting_user, person.pk))
+    _not_merged(person.pk)
     values["postcode"] = validate_postcode(values.get("postcode", ""))
     address = Address(person=person, **values)
     address.full_clean()
@@ -189,6 +200,7 @@ def address_update(
     *, acting_user: User, address: Address, expected_version: int, **values: Any
 ) -> Address:
     _require(policy.can_edit_person(acting_user, address.person_id))
+    _not_merged(address.person_id)
     if "postcode" in values:
         values["postcode"] = validate_postcode(values["postcode"])
     before = snapshot(address, ADDRESS_FIELDS)
@@ -219,6 +231,7 @@ def relationship_add(
         _require(policy.can_edit_person(acting_user, person.pk))
     if person.pk == relative.pk:
         raise ValidationError("A person cannot be their own relative")
+    _not_merged(person.pk, relative.pk)
     forward = Relationship.objects.create(
         person=person, relative=relative, kind=kind, parental_responsibility=parental_responsibility
     )

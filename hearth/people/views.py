@@ -93,13 +93,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    survivor = selectors.merged_survivor(pk)
-    if survivor is not None:
-        # A merged record's page is its survivor's, for whoever may see the survivor.
-        if policy.person_access(user, survivor) is policy.Access.NONE:
-            raise Http404
-        messages.info(request, "That record was merged into this one")
-        return redirect("people:detail", pk=survivor)
+    if (moved := _to_survivor(request, pk)) is not None:
+        return moved
     access = policy.person_access(user, pk)
     if access is policy.Access.NONE:
         raise Http404
@@ -137,8 +132,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/detail.html", context)
 
 
+def _to_survivor(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """A merged record's pages lead to the record it was merged into, for whoever may
+    see that one (to anyone else the old record is not found)."""
+    survivor = selectors.merged_survivor(pk)
+    if survivor is None:
+        return None
+    if policy.person_access(_user(request), survivor) is policy.Access.NONE:
+        raise Http404
+    messages.info(request, "That record was merged into this one")
+    return redirect("people:detail", pk=survivor)
+
+
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
+    if (moved := _to_survivor(request, pk)) is not None:
+        return moved
     if not policy.can_edit_person(user, pk):
         return _refuse(user, pk)
     person = get_object_or_404(Person.objects.prefetch_related("disabilities"), pk=pk)
@@ -204,6 +213,8 @@ def create(request: HttpRequest) -> HttpResponse:
 
 def address_form(request: HttpRequest, pk: int, address_id: int | None = None) -> HttpResponse:
     user = _user(request)
+    if (moved := _to_survivor(request, pk)) is not None:
+        return moved
     if not policy.can_edit_person(user, pk):
         return _refuse(user, pk)
     person = get_object_or_404(Person, pk=pk)

@@ -322,3 +322,24 @@ def test_merged_record_is_hidden_from_search_and_its_page_redirects(pair, login,
     mother_page = login(worker).get(f"/people/{pair['mother'].pk}/").content.decode()
     assert f"/people/{dup.pk}/" not in mother_page
     assert f"/people/{known.pk}/" in mother_page
+
+
+def test_a_merged_record_takes_no_new_details(pair, login):
+    from hearth.people import services
+
+    known, dup, worker = pair["known"], pair["dup"], pair["worker"]
+    merging.person_merge(acting_user=worker, survivor=known, merged=dup)
+    dup.refresh_from_db()
+    with pytest.raises(ValidationError, match="merged into another record"):
+        services.person_update(acting_user=worker, person=dup, expected_version=dup.version,
+                               given_name="Billy")  # fmt: skip
+    with pytest.raises(ValidationError, match="merged into another record"):
+        services.address_add(acting_user=worker, person=dup, line1="1 Canal Street",
+                             town="Lambury", postcode="SE15 6AB")  # fmt: skip
+    with pytest.raises(ValidationError, match="merged into another record"):
+        services.relationship_add(acting_user=worker, person=pair["mother"], relative=dup,
+                                  kind="child")  # fmt: skip
+    client = login(worker)
+    for url in (f"/people/{dup.pk}/edit/", f"/people/{dup.pk}/addresses/add/"):
+        r = client.get(url)
+        assert r.status_code == 302 and r["Location"] == f"/people/{known.pk}/"
