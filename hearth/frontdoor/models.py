@@ -346,11 +346,17 @@ class InformationRequest(models.Model):
 
 
 class RequestChase(models.Model):
-    """A reminder sent to a partner about an open request."""
+    """A reminder sent to a partner about an open request: by a worker, or by Hearth
+    itself once a request is overdue (`chased_by` empty)."""
 
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="chases")
     chased_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for Hearth's automatic reminder",
     )
     chased_at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=300, blank=True)

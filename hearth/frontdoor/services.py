@@ -54,6 +54,7 @@ from hearth.frontdoor.models import (
 )
 from hearth.people import services as people_services
 from hearth.people.models import Person, PersonKind
+from hearth.timescales.calendar import working_calendar
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -653,6 +654,7 @@ def contact_rate(*, acting_user: User, contact: Contact, rag: str, reason: str =
     return contact
 
 
+AUTOMATIC_CHASE = "Automatic reminder: the response is overdue"
 DEFAULT_QUESTION = (
     "Please tell us what your agency knows about the children and adults named: any "
     "current or past involvement, concerns, risks, and the professionals working with them."
@@ -776,6 +778,49 @@ def information_request_chase(
         link=reverse("frontdoor:partner_request", args=[request.pk]),
     )
     return chase
+
+
+CHASE_EVERY_WORKING_HOURS = 8  # an overdue request is chased again each working day
+
+
+@transaction.atomic
+def information_requests_chase_overdue(*, now: dt.datetime | None = None) -> list[RequestChase]:
+    """Hearth's own reminders: every open request past its deadline and not chased in
+    the last working day is chased (recorded, audited, the organisation's users told).
+    Run by an operator's scheduler (`hearth frontdoor-chase`); safe to run often."""
+    now = now or timezone.now()
+    cal = working_calendar()
+    chases = []
+    overdue = (
+        InformationRequest.objects.select_for_update()
+        .filter(status=RequestStatus.OPEN, due_at__lt=now)
+        .select_related("organisation", "contact")
+        .order_by("due_at", "pk")
+    )
+    for request in overdue:
+        last = request.last_chased_at
+        if last and cal.add_working_hours(last, CHASE_EVERY_WORKING_HOURS) > now:
+            continue  # chased within the last working day, by a worker or by Hearth
+        chase = RequestChase.objects.create(
+            request=request, chased_by=None, chased_at=now, note=AUTOMATIC_CHASE
+        )
+        request.last_chased_at = now
+        request.save(update_fields=["last_chased_at"])
+        _audit(
+            None,
+            request.contact,
+            "frontdoor.request.chase",
+            obj=request,
+            data={"organisation": request.organisation_id, "note": chase.note, "automatic": True},
+        )
+        due_text = timezone.localtime(request.due_at).strftime("%H:%M on %d/%m/%Y")
+        notify(
+            recipients=list(request.organisation.users.filter(is_active=True)),
+            text=f"Reminder: the front door's request was due by {due_text} (overdue)",
+            link=reverse("frontdoor:partner_request", args=[request.pk]),
+        )
+        chases.append(chase)
+    return chases
 
 
 # --- Attachments -------------------------------------------------------------------
