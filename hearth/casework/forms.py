@@ -19,6 +19,8 @@ from hearth.casework.models import (
     AssessmentOutcome,
     Attendance,
     EpisodeClosure,
+    NoAccessReason,
+    NoteKind,
     StrategyDecision,
 )
 from hearth.core.codelists import codelist
@@ -421,3 +423,68 @@ class ActionForm(forms.Form):
         help_text="Name and agency, for example Dr Rao (health)",
     )
     due_on = _date("By when")
+
+
+# --- Case notes and visits -------------------------------------------------------------------
+
+
+class CaseNoteForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type of note", widget=forms.RadioSelect, choices=NoteKind.choices
+    )
+    occurred_on = _date("Date")
+    occurred_time = _time_field()
+    present = forms.MultipleChoiceField(
+        label="Who was present",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The people in the child's household",
+    )
+    present_others = forms.CharField(
+        label="Anyone else present (optional)",
+        required=False,
+        help_text="Names, separated by commas",
+    )
+    no_access = forms.BooleanField(label="No access: the visit could not go ahead", required=False)
+    no_access_reason = forms.ChoiceField(
+        label="Why was there no access?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=NoAccessReason.choices,
+    )
+    child_seen = forms.BooleanField(label="The child was seen", required=False)
+    seen_alone = forms.BooleanField(label="The child was seen alone", required=False)
+    child_words = forms.CharField(
+        label="The child's words",
+        required=False,
+        widget=TEXTAREA,
+        help_text="What the child said, in their own words",
+    )
+    text = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    significant = forms.BooleanField(
+        label="Significant: put this note on the chronology", required=False
+    )
+
+    def __init__(self, *args: Any, household: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "present", [(name, name) for name in household])
+
+    def clean_occurred_time(self) -> dt.time:
+        return clean_time(self.cleaned_data["occurred_time"])
+
+    def values(self) -> dict[str, Any]:
+        """What `services.case_note_record` takes."""
+        d = self.cleaned_data
+        others = (d["present_others"] or "").split(",")
+        return {
+            "kind": d["kind"],
+            "occurred_at": _moment(d, "occurred_on", "occurred_time"),
+            "present": [*d["present"], *others],
+            "no_access": d["no_access"],
+            "no_access_reason": d["no_access_reason"],
+            "child_seen": d["child_seen"],
+            "seen_alone": d["seen_alone"],
+            "child_words": d["child_words"],
+            "text": d["text"],
+            "significant": d["significant"],
+        }

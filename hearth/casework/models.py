@@ -737,3 +737,76 @@ class LookedAfterPeriod(_Period):
 
     def __str__(self) -> str:
         return f"Looked after from {self.start_date:%d/%m/%Y}"
+
+
+# --- Case notes and visits -------------------------------------------------------------------
+
+
+class NoteKind(models.TextChoices):
+    HOME_VISIT = "home_visit", "Home visit"
+    SCHOOL_VISIT = "school_visit", "School visit"
+    OFFICE_VISIT = "office_visit", "Office visit"
+    PHONE_CALL = "phone_call", "Phone call"
+    MEETING = "meeting", "Meeting"
+    OBSERVATION = "observation", "Observation"
+    SUPERVISION = "supervision_decision", "Supervision decision"
+    OVERSIGHT = "management_oversight", "Management oversight"
+
+
+VISIT_KINDS = frozenset({NoteKind.HOME_VISIT, NoteKind.SCHOOL_VISIT, NoteKind.OFFICE_VISIT})
+
+
+class NoAccessReason(models.TextChoices):
+    NO_ANSWER = "no_answer", "Nobody answered"
+    REFUSED = "refused_entry", "Refused entry"
+    NOT_THERE = "child_not_there", "The child was not there"
+
+
+class CaseNote(models.Model):
+    """A case note or visit: what kind, when, who wrote it and who was there, whether
+    the child was seen (and alone) and their words. A visit with no access (nobody
+    answered, refused entry) says why; three in a row on a plan escalate to the team
+    manager (`services.case_note_record`). Significant notes go on the chronology."""
+
+    person = _person_fk("case_notes")
+    episode = models.ForeignKey(
+        CINEpisode, null=True, blank=True, on_delete=models.PROTECT, related_name="case_notes"
+    )
+    kind = models.CharField(max_length=30, choices=NoteKind.choices)
+    occurred_at = models.DateTimeField()
+    author = _user_fk("case_notes")
+    present = models.JSONField(default=list, blank=True, help_text="Who was present, by name")
+    no_access = models.BooleanField(default=False)
+    no_access_reason = models.CharField(max_length=20, choices=NoAccessReason.choices, blank=True)
+    child_seen = models.BooleanField(default=False)
+    seen_alone = models.BooleanField(default=False)
+    child_words = models.TextField("The child's words", blank=True)
+    text = models.TextField(blank=True)
+    significant = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["person", "occurred_at"], name="casenote_person_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(seen_alone=False) | models.Q(child_seen=True),
+                name="casenote_alone_only_if_seen",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(no_access=False)
+                | models.Q(child_seen=False, no_access_reason__gt=""),
+                name="casenote_no_access_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.occurred_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def is_visit(self) -> bool:
+        return self.kind in VISIT_KINDS
+
+    @property
+    def occurred_on(self) -> dt.date:
+        return timezone.localtime(self.occurred_at).date()

@@ -17,6 +17,7 @@ from hearth.accounts.models import Role, User
 from hearth.casework.models import (
     Assessment,
     CaseAction,
+    CaseNote,
     ChildProtectionPlan,
     CINEpisode,
     CINPlan,
@@ -28,6 +29,11 @@ from hearth.casework.models import (
     StrategyDiscussion,
     Task,
 )
+from hearth.people.models import HouseholdMember
+
+# The newest notes shown on the case page; the chronology shows the rest.
+NOTES_ON_PAGE = 50
+ESCALATION_RULE = "casework.no_access_escalation"
 
 
 def cin_episodes_for(person_ids: Iterable[int]) -> dict[int, list[CINEpisode]]:
@@ -98,6 +104,12 @@ class Case:
     episodes: list[CINEpisode]
     tasks: list[Task]
     other_plans: list[ChildProtectionPlan] = field(default_factory=list)
+    notes: list[CaseNote] = field(default_factory=list)
+
+    @property
+    def escalations(self) -> list[Task]:
+        """Open no-access escalations for the team manager."""
+        return [t for t in self.tasks if t.rule_code == ESCALATION_RULE]
 
     @property
     def open_episode(self) -> CINEpisode | None:
@@ -135,7 +147,28 @@ def case_for_page(person_id: int) -> Case:
     )
     tasks = Task.objects.filter(person_id=person_id, done_on__isnull=True).order_by("due_on", "pk")
     other = ChildProtectionPlan.objects.filter(person_id=person_id, episode__isnull=True)
-    return Case(episodes=list(episodes), tasks=list(tasks), other_plans=list(other))
+    notes = CaseNote.objects.filter(person_id=person_id).select_related("author")
+    return Case(
+        episodes=list(episodes),
+        tasks=list(tasks.select_related("assigned_to")),
+        other_plans=list(other),
+        notes=list(notes.order_by("-occurred_at", "-pk")[:NOTES_ON_PAGE]),
+    )
+
+
+def household_names(person_id: int) -> list[str]:
+    """The other people in the child's current households, to choose who was present."""
+    members = (
+        HouseholdMember.objects.filter(
+            left__isnull=True,
+            household__members__person_id=person_id,
+            household__members__left__isnull=True,
+        )
+        .exclude(person_id=person_id)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+    return list(dict.fromkeys(m.person.display_name for m in members))
 
 
 def reviewing_officers() -> QuerySet[User]:

@@ -28,11 +28,13 @@ from hearth.casework import policy
 from hearth.casework.due import save_with_due_dates
 from hearth.casework.models import (
     S47_DECISIONS,
+    VISIT_KINDS,
     Agency,
     Assessment,
     AssessmentOutcome,
     Attendance,
     CaseAction,
+    CaseNote,
     ChildProtectionPlan,
     ChildSeen,
     CINEpisode,
@@ -45,13 +47,14 @@ from hearth.casework.models import (
     CoreGroupMeeting,
     EpisodeClosure,
     LookedAfterPeriod,
+    NoAccessReason,
     Section47Enquiry,
     StrategyAttendee,
     StrategyDecision,
     StrategyDiscussion,
     Task,
 )
-from hearth.casework.selectors import episode_latest_activity
+from hearth.casework.selectors import ESCALATION_RULE, episode_latest_activity
 from hearth.core.codelists import codelist
 from hearth.timescales.calendar import add_months
 from hearth.timescales.engine import timescales
@@ -1266,3 +1269,171 @@ def looked_after_period_record(
     period.save()
     _created(acting_user, period)
     return period
+
+
+# --- Case notes and visits ---------------------------------------------------------------------
+
+# Three visits in a row without access on a child protection or child in need case go to
+# the team manager (issue 4, "Visits and case notes"). Local practice, not statute: local
+# procedures (for example London Safeguarding Children Procedures, "Children missing from
+# home or no access visits") expect the manager to be told and a plan made at once.
+NO_ACCESS_RUN = 3
+ESCALATION_FIELD = "no_access_escalation"
+
+
+def _worker_team_manager(person_id: int, author: User | None) -> User | None:
+    """The team manager of the child's allocated worker (else of the author's team)."""
+    from hearth.accounts.models import User as UserModel
+    from hearth.people.models import Involvement
+
+    involvement = (
+        Involvement.objects.filter(person_id=person_id, ended__isnull=True, worker__isnull=False)
+        .select_related("worker")
+        .order_by("-started")
+        .first()
+    )
+    worker = involvement.worker if involvement else author
+    if worker is None or worker.team_id is None:
+        return None
+    return (
+        UserModel.objects.filter(team_id=worker.team_id, role=Role.TEAM_MANAGER, is_active=True)
+        .order_by("full_name", "pk")
+        .first()
+    )
+
+
+def _on_plan(person_id: int, day: dt.date) -> bool:
+    """A child protection or child in need case: a plan running on the day."""
+    running = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+    return (
+        ChildProtectionPlan.objects.filter(running, person_id=person_id).exists()
+        or CINPlan.objects.filter(running, person_id=person_id).exists()
+    )
+
+
+def no_access_run(person_id: int) -> list[CaseNote]:
+    """The visits without access since the last visit at which the child was seen,
+    newest first."""
+    visits = CaseNote.objects.filter(person_id=person_id, kind__in=VISIT_KINDS)
+    last_seen = visits.filter(child_seen=True).aggregate(a=Max("occurred_at"))["a"]
+    run = visits.filter(no_access=True)
+    if last_seen is not None:
+        run = run.filter(occurred_at__gt=last_seen)
+    return list(run.order_by("-occurred_at", "-pk"))
+
+
+def _escalate_no_access(user: User | None, note: CaseNote) -> Task | None:
+    """Three no-access visits in a row on a plan: one task for the team manager per run."""
+    run = no_access_run(note.person_id)
+    if len(run) < NO_ACCESS_RUN or not _on_plan(note.person_id, note.occurred_on):
+        return None
+    label = CaseNote._meta.label_lower
+    ids = [n.pk for n in run]
+    if Task.objects.filter(
+        source_type=label, source_id__in=ids, source_field=ESCALATION_FIELD
+    ).exists():
+        return None
+    latest = run[0]
+    reasons = ", ".join(
+        dict.fromkeys(NoAccessReason(n.no_access_reason).label.lower() for n in reversed(run))
+    )
+    ts = timescales()
+    task = Task.objects.create(
+        person_id=note.person_id,
+        rule_code=ESCALATION_RULE,
+        title=f"{len(run)} visits in a row without access ({reasons}): decide what happens next",
+        role=Role.TEAM_MANAGER,
+        assigned_to=_worker_team_manager(note.person_id, user),
+        due_on=ts.calendar.add_working_days(latest.occurred_on, 1),
+        source_type=label,
+        source_id=latest.pk,
+        source_field=ESCALATION_FIELD,
+    )
+    audit_change(actor=user, obj=task, before=None, person_id=note.person_id)
+    return task
+
+
+def _cp_visit_made(note: CaseNote) -> None:
+    """A visit that meets the child protection visit rule moves the next one's due date."""
+    ts = timescales()
+    rule = ts.rule("cp.visit", note.occurred_on)
+    counts = note.child_seen and (note.seen_alone or "child_seen_alone" not in rule.conditions)
+    if not note.is_visit or not counts:
+        return
+    plans = ChildProtectionPlan.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=note.occurred_on),
+        person_id=note.person_id,
+        start_date__lte=note.occurred_on,
+    )
+    for plan in plans.select_for_update():
+        if plan.last_visit_on is None or plan.last_visit_on < note.occurred_on:
+            plan.last_visit_on = note.occurred_on
+            save_with_due_dates(plan, ts, fields=["last_visit_on"])
+
+
+@transaction.atomic
+def case_note_record(
+    *,
+    acting_user: User | None,
+    person: Person,
+    kind: str,
+    occurred_at: dt.datetime,
+    present: Sequence[str] = (),
+    child_seen: bool = False,
+    seen_alone: bool = False,
+    child_words: str = "",
+    text: str = "",
+    significant: bool = False,
+    no_access: bool = False,
+    no_access_reason: str = "",
+) -> CaseNote:
+    """Record a case note or visit. A visit where the child was seen (alone, if the
+    rule asks it) moves the child protection visit due date; the third visit in a row
+    without access on a plan creates a task for the team manager."""
+    _require_edit(acting_user, person.pk)
+    day = _held_on(occurred_at)
+    if occurred_at > timezone.now():
+        raise ValidationError({"occurred_on": ["The date and time cannot be in the future"]})
+    if seen_alone and not child_seen:
+        raise ValidationError(
+            {"seen_alone": ["The child can only be seen alone if they were seen"]}
+        )
+    if no_access:
+        if kind not in VISIT_KINDS:
+            raise ValidationError({"no_access": ["Only a visit can be recorded as no access"]})
+        if not no_access_reason:
+            raise ValidationError({"no_access_reason": ["Say why there was no access"]})
+        if child_seen:
+            raise ValidationError(
+                {"child_seen": ["The child cannot be seen on a visit with no access"]}
+            )
+    elif not text.strip():
+        raise ValidationError({"text": ["Enter the note"]})
+    episode = (
+        CINEpisode.objects.filter(person=person, referral_date__lte=day)
+        .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=day))
+        .first()
+    )
+    note = CaseNote(
+        person=person,
+        episode=episode,
+        kind=kind,
+        occurred_at=occurred_at,
+        author=acting_user,
+        present=[p for p in dict.fromkeys(x.strip() for x in present) if p],
+        child_seen=child_seen,
+        seen_alone=seen_alone,
+        child_words=child_words.strip(),
+        text=text.strip(),
+        significant=significant,
+        no_access=no_access,
+        no_access_reason=no_access_reason if no_access else "",
+    )
+    note.full_clean()
+    note.save()
+    _created(acting_user, note)
+    if no_access:
+        _escalate_no_access(acting_user, note)
+    else:
+        _cp_visit_made(note)
+    return note

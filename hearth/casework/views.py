@@ -790,3 +790,30 @@ def cin_plan_end(request: HttpRequest, pk: int) -> HttpResponse:
         title="End the child in need plan",
         success="Child in need plan ended",
     )
+
+
+# --- Case notes and visits -------------------------------------------------------------------
+
+
+@_guarded
+def note_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    _gate(request, person_id, "edit")
+    person = get_object_or_404(Person, pk=person_id)
+    now = timezone.localtime()
+    form = cf.CaseNoteForm(
+        request.POST or None,
+        household=selectors.household_names(person_id),
+        initial={"occurred_on": now.date(), "occurred_time": f"{now:%H:%M}"},
+    )
+    return _form_view(
+        request,
+        person,
+        form,
+        lambda d: services.case_note_record(
+            acting_user=_user(request), person=person, **form.values()
+        ),
+        title="Record a case note or visit",
+        success="Case note saved",
+        template="casework/note_form.html",
+        author=_user(request),
+    )
