@@ -1433,6 +1433,8 @@ def case_note_record(
     note.save()
     _created(acting_user, note)
     if no_access:
+        # One escalation per run even when two visits are saved at once: lock the child.
+        type(person)._default_manager.select_for_update().filter(pk=person.pk).first()
         _escalate_no_access(acting_user, note)
     else:
         _cp_visit_made(note)

@@ -69,6 +69,24 @@ def test_a_visit_seeing_the_child_alone_moves_the_cp_visit_due_date(cw):
     assert plan.last_visit_on == D(2026, 9, 21)
 
 
+def test_the_authority_sets_its_own_visit_frequency(cw, f):
+    from hearth.timescales.models import LocalTarget
+    from hearth.timescales.services import local_target_save
+
+    _journey(cw)
+    admin = f.user("administrator", full_name="Ada Admin")
+    local_target_save(acting_user=admin, target=LocalTarget(
+        rule_code="cp.visit", amount=5, unit="working_days", repeat_amount=5,
+        repeat_unit="working_days", valid_from=D(2026, 1, 1),
+        reason="Child protection procedures 2026, section 4.3"))  # fmt: skip
+    plan = ChildProtectionPlan.objects.get(person=cw.child)
+    assert plan.next_visit_due_on == D(2026, 9, 16)  # 5 working days after 9 September
+    _visit(cw, at(2026, 9, 14), child_seen=True, seen_alone=True)
+    plan.refresh_from_db()
+    assert plan.next_visit_due_on == D(2026, 9, 21)  # Monday 14 + 5 working days
+    assert Task.objects.get(person=cw.child, rule_code="cp.visit").due_on == D(2026, 9, 21)
+
+
 # --- Three no-access visits in a row -------------------------------------------------------
 
 
