@@ -1439,3 +1439,22 @@ def case_note_record(
     else:
         _cp_visit_made(note)
     return note
+
+
+@transaction.atomic
+def escalation_done(*, acting_user: User | None, task: Task, done_on: dt.date) -> Task:
+    """A manager has dealt with a no-access escalation (decided what happens next)."""
+    _require_manager(acting_user, task.person_id)
+    if task.rule_code != ESCALATION_RULE:
+        raise ValidationError("This is not a no-access escalation")
+    if task.done_on is not None:
+        raise ValidationError("This escalation has already been dealt with")
+    _not_future("day", done_on, "date it was dealt with")
+    note = CaseNote.objects.get(pk=task.source_id)
+    _not_before("day", done_on, note.occurred_on, "It cannot be dealt with before the visit")
+    before = snapshot(task, ["done_on"])
+    task.done_on = done_on
+    task.updated_at = timezone.now()
+    task.save(update_fields=["done_on", "updated_at"])
+    audit_change(actor=acting_user, obj=task, before=before, person_id=task.person_id)
+    return task

@@ -6,6 +6,7 @@ app_name = "casework"
 urlpatterns = [
     path("children/<int:person_id>/", views.case, name="case"),
     path("children/<int:person_id>/notes/new/", views.note_new, name="note_new"),
+    path("escalations/<int:pk>/done/", views.escalation_done, name="escalation_done"),
     path("episodes/<int:pk>/primary-need/", views.episode_need, name="episode_need"),
     path("episodes/<int:pk>/closure/", views.closure_request, name="closure_request"),
     path("episodes/<int:pk>/closure/sign-off/", views.closure_sign_off, name="closure_sign_off"),

@@ -32,6 +32,7 @@ from hearth.casework.models import (
     EpisodeClosure,
     Section47Enquiry,
     StrategyDiscussion,
+    Task,
 )
 from hearth.casework.policy import CaseAccess, case_access
 from hearth.core.codelists import codelist
@@ -816,4 +817,21 @@ def note_new(request: HttpRequest, person_id: int) -> HttpResponse:
         success="Case note saved",
         template="casework/note_form.html",
         author=_user(request),
+    )
+
+
+@_guarded
+def escalation_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(
+        Task.objects.select_related("person"), pk=pk, rule_code=selectors.ESCALATION_RULE
+    )
+    _gate(request, task.person_id, "manage")
+    form = _date_form(request, "Date it was dealt with", timezone.localdate())
+    return _form_view(
+        request,
+        task.person,
+        form,
+        lambda d: services.escalation_done(acting_user=_user(request), task=task, done_on=d["day"]),
+        title=f"Mark dealt with: {task.title}",
+        success="Escalation marked dealt with",
     )

@@ -142,6 +142,31 @@ def test_no_access_without_a_plan_does_not_escalate(cw):
     assert _escalations(cw) == []
 
 
+def test_a_manager_marks_the_escalation_dealt_with(cw, login):
+    _journey(cw)
+    for day in (14, 16, 18):
+        _visit(cw, at(2026, 9, day), no_access=True)
+    [task] = _escalations(cw)
+    url = f"/casework/escalations/{task.pk}/done/"
+    assert login(cw.worker).get(url).status_code == 403
+    assert login(cw.outsider).get(url).status_code == 404
+    client = login(cw.manager)
+    page = _page(client.get(f"/casework/children/{cw.child.pk}/"))
+    assert "Mark dealt with" in page
+    bad = {"day_0": "17", "day_1": "9", "day_2": "2026"}
+    page = _page(client.post(url, bad))
+    assert "cannot be dealt with before the visit" in page
+    good = {"day_0": "21", "day_1": "9", "day_2": "2026"}
+    assert client.post(url, good).status_code == 302
+    task.refresh_from_db()
+    assert task.done_on == D(2026, 9, 21)
+    page = _page(client.get(f"/casework/children/{cw.child.pk}/"))
+    assert "Escalated to the team manager" not in page
+    # Another no-access visit in the same run still does not escalate again.
+    _visit(cw, at(2026, 9, 22), no_access=True)
+    assert len(_escalations(cw)) == 1
+
+
 # --- Bad input ------------------------------------------------------------------------------
 
 
