@@ -431,6 +431,7 @@ def contact_for_edit(user: User, pk: int) -> Contact | None:
         Contact.objects.filter(pk=pk)
         .prefetch_related(
             "categories",
+            "attachments",
             Prefetch(
                 "people",
                 queryset=ContactPerson.objects.select_related("person").order_by("role", "pk"),

@@ -278,6 +278,8 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.POST.get("unlink"):
         _unlink(request, user, contact, request.POST["unlink"])
         return redirect(f"{edit_url}#people")
+    if action == "attachments":  # saved first, then to the upload on the contact's page
+        return redirect(reverse("frontdoor:contact", args=[contact.pk]) + "#attachments")
     if action in {"new_child", "new_adult"}:
         role = "child" if action == "new_child" else "adult"
         url = reverse("frontdoor:person_new", args=[contact.pk])

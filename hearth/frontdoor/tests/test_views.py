@@ -82,6 +82,19 @@ def test_autosave_keeps_what_is_typed_even_half_a_date(fd, login):
     assert Contact.objects.get().referrer_name == "Ms Pryce"
 
 
+def test_photographs_are_added_to_a_draft_after_it_is_saved(fd, login):
+    c = login(fd.worker)
+    token = uuid.uuid4()
+    r = c.post("/front-door/contacts/new/", {**form_data(token), "action": "attachments"})
+    draft = Contact.objects.get(token=token)
+    assert draft.is_draft and draft.referrer_name == "Ms Ada Pryce"  # nothing lost
+    assert r["Location"] == f"/front-door/contacts/{draft.pk}/#attachments"
+    photo = SimpleUploadedFile("bruise.jpg", jpeg_with_location(), content_type="image/jpeg")
+    c.post(f"/front-door/contacts/{draft.pk}/attachments/", {"attachment-file": photo})
+    form = c.get(f"/front-door/contacts/{draft.pk}/edit/").content.decode()
+    assert "bruise.jpg" in form and "location details removed" in form
+
+
 def test_without_javascript_save_draft_does_the_same(fd, login):
     c = login(fd.worker)
     token = uuid.uuid4()
