@@ -1274,9 +1274,9 @@ def looked_after_period_record(
 # --- Case notes and visits ---------------------------------------------------------------------
 
 # Three visits in a row without access on a child protection or child in need case go to
-# the team manager (issue 4, "Visits and case notes"). Local practice, not statute: local
-# procedures (for example London Safeguarding Children Procedures, "Children missing from
-# home or no access visits") expect the manager to be told and a plan made at once.
+# the team manager (issue 4, "Visits and case notes"). Hearth's default, local practice:
+# no national rule sets the count or when the manager must act (Working Together 2023
+# sets no visit frequency); the task is due the next working day.
 NO_ACCESS_RUN = 3
 ESCALATION_FIELD = "no_access_escalation"
 
