@@ -97,7 +97,15 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_db),
+        # Seconds a connection is kept for the next request (0: closed after each one).
+        # A threaded or multi-process server (gunicorn) saves a connection per request.
+        conn_max_age=int(os.environ.get("HEARTH_DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while one writer writes; IMMEDIATE takes the write lock
     # at the start of a transaction so two writers queue instead of failing mid-way.

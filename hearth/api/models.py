@@ -87,10 +87,8 @@ class IdempotentRequest(models.Model):
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64, help_text="SHA-256 of the body as JSON")
-    # Filled in by the transaction that claimed the key, before it commits: a request
-    # with the same key waits on the key's row until then, so it never sees them empty.
-    status_code = models.PositiveSmallIntegerField(default=0)
-    response = models.JSONField(default=dict)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="+")
     contact = models.ForeignKey(
         "frontdoor.Contact", null=True, on_delete=models.CASCADE, related_name="+"

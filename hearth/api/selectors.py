@@ -14,9 +14,12 @@ def token_for(raw: str) -> ApiToken | None:
     parts = split_token(raw)
     if parts is None:
         return None
-    token = ApiToken.objects.select_related("user", "organisation").filter(key_id=parts[0]).first()
+    found = ApiToken.objects.select_related("user", "organisation").filter(key_id=parts[0])
+    token = next(iter(found.order_by()[:1]), None)  # key ids are unique: no ordering
     if token is None or not hmac.compare_digest(token.secret_hash, token_digest(raw)):
         return None
     if token.revoked or not token.user.is_active:
         return None
+    if token.user.organisation_id == token.organisation_id:
+        token.user.organisation = token.organisation  # already read: spare a query later
     return token

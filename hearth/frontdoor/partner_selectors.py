@@ -79,10 +79,14 @@ def referral_for_partner(user: User, pk: int, *, organisation_wide: bool = False
     return contact if allowed else None
 
 
-def referral_status(contact: Contact) -> ReferralStatus:
+def referral_status(contact: Contact, *, screening_started: bool | None = None) -> ReferralStatus:
+    """`screening_started`: whether anyone is linked yet, if the caller knows (the
+    selectors above annotate it); otherwise it is looked up."""
     if contact.status == ContactStatus.DECIDED:
         return ReferralStatus.DECIDED
-    started = getattr(contact, "screening_started", None)
+    started = screening_started
+    if started is None:
+        started = getattr(contact, "screening_started", None)
     if started is None:
         started = contact.people.exists()
     if contact.status == ContactStatus.AWAITING_DECISION and not (started or contact.rag_set_at):

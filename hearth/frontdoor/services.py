@@ -144,15 +144,17 @@ def _set_fields(contact: Contact, values: dict[str, Any]) -> None:
         contact.referral_source = kind.code if kind else ""
 
 
-def _set_categories(contact: Contact, codes: Iterable[str]) -> list[str]:
+def _set_categories(contact: Contact, codes: Iterable[str], *, new: bool = False) -> list[str]:
+    """Set the contact's categories; the ones before. A `new` contact has none yet."""
     wanted = sorted(set(codes))
     valid = codelist("concern_category")
     bad = [c for c in wanted if valid.get(c) is None]
     if bad:
         raise ValidationError({"categories": [f"Unknown concern categories: {', '.join(bad)}"]})
-    before = sorted(contact.categories.values_list("code", flat=True))
+    before = [] if new else sorted(contact.categories.values_list("code", flat=True))
     if before != wanted:
-        contact.categories.all().delete()
+        if not new:
+            contact.categories.all().delete()
         ContactCategory.objects.bulk_create(
             [ContactCategory(contact=contact, code=c) for c in wanted]
         )
@@ -249,13 +251,12 @@ def contact_errors(contact: Contact) -> dict[str, list[str]]:
         add("consent", "Select whether consent to share information was given")
     elif contact.consent != Consent.GIVEN and not contact.consent_reason.strip():
         add("consent_reason", "Explain why consent was not given or not sought")
-    named = contact.people.filter(role=SubjectRole.CHILD).exists()
-    if not named and not contact.reported_people:
+    if not contact.reported_people and not contact.people.filter(role=SubjectRole.CHILD).exists():
         add("people", "Add the child or children the contact is about")
     return errors
 
 
-def _submit(acting_user: User, contact: Contact) -> None:
+def _mark_submitted(acting_user: User, contact: Contact) -> None:
     assert contact.received_at is not None
     contact.status = ContactStatus.AWAITING_DECISION
     contact.submitted_by = acting_user
@@ -263,6 +264,10 @@ def _submit(acting_user: User, contact: Contact) -> None:
     contact.decision_due_at = clock.decision_due_at(contact.received_at)
     contact.draft_data = {}
     contact.updated_at = contact.submitted_at
+
+
+def _submit(acting_user: User, contact: Contact) -> None:
+    _mark_submitted(acting_user, contact)
     contact.save()
 
 
@@ -369,6 +374,7 @@ def referral_submit_by_partner(
     referrer_phone: str = "",
     received_at: dt.datetime | None = None,
     files: Sequence[UploadedFile] = (),
+    audit_data: dict[str, Any] | None = None,
 ) -> Contact:
     """A partner agency's own referral (the partner form or API): it arrives straight
     on the front door's worklist. The partner cannot search Hearth's records, so the
@@ -377,14 +383,11 @@ def referral_submit_by_partner(
     is the acting user unless `referrer_name` / `referrer_email` say otherwise (an
     organisation's system sending for one of its staff). `files` are checked before
     anything is kept: one bad file refuses the whole referral, so nothing is half-sent.
-    The same token twice returns the first referral."""
+    `audit_data` is added to the referral's audit entry (the API's call details). The
+    same token twice returns the first referral."""
     _require(fd_policy.can_submit_partner_referral(acting_user))
     organisation = acting_user.organisation
     assert organisation is not None
-    existing = Contact.objects.filter(token=token).first()
-    if existing is not None:
-        _require(existing.created_by_id == acting_user.pk)
-        return existing
     contact = Contact(
         token=token,
         created_by=acting_user,
@@ -403,13 +406,24 @@ def referral_submit_by_partner(
         reported_people=[{k: _plain(v) for k, v in p.items()} for p in people],
     )
     _set_fields(contact, {"referrer_kind": referrer_kind or PARTNER_REFERRER[organisation.kind]})
-    contact.full_clean(exclude=["version", "token"])
+    # Saved as submitted at once: if anything below is wrong, the whole is undone.
+    _mark_submitted(acting_user, contact)
     try:
+        # The user and organisation are the caller's own rows: no need to look them up.
+        contact.full_clean(
+            exclude=["version", "token", "created_by", "submitted_by", "partner_organisation"]
+        )
         with transaction.atomic():
             contact.save()
-    except IntegrityError:  # the same token at the same moment
-        return Contact.objects.get(token=token)
-    _set_categories(contact, categories)
+    except (ValidationError, IntegrityError):
+        # The same token again (sent twice, or twice at once): the first referral. Asked
+        # only when saving fails, so a new referral costs no look-up.
+        existing = Contact.objects.filter(token=token).first()
+        if existing is None:
+            raise
+        _require(existing.created_by_id == acting_user.pk)
+        return existing
+    _set_categories(contact, categories, new=True)
     errors = contact_errors(contact)
     errors.pop("people", None)
     if problems := reported_people_errors(people):
@@ -423,20 +437,22 @@ def referral_submit_by_partner(
             errors.setdefault("attachments", []).extend(f"{name}: {m}" for m in e.messages)
     if errors:
         raise ValidationError(errors)
-    _submit(acting_user, contact)
-    _audit(
-        acting_user,
-        contact,
-        "frontdoor.contact.partner_referral",
-        action=Action.CREATE,
-        data={"organisation": organisation.pk},
-    )
     for item in checked:
         _attachment_save(acting_user, contact, item, "")
     notify(
         recipients=front_door_managers(),
         text=f"New referral {contact.reference} from {organisation.name}",
         link=_contact_link(contact),
+    )
+    # Audited last: the audit log's chain is locked from its first entry to the commit,
+    # so every other writer waits only for this referral's last few statements.
+    _audit(
+        acting_user,
+        contact,
+        "frontdoor.contact.partner_referral",
+        action=Action.CREATE,
+        data={"organisation": organisation.pk, **(audit_data or {})},
+        person_ids=[],  # nobody is linked yet: the front door links the people later
     )
     return contact
 

@@ -74,6 +74,7 @@ def _well_formed_errors(errors: object) -> bool:
 @given(body=bodies())
 # Found by hand before: an error quoting a lone surrogate could not be written as UTF-8.
 @example(body=referral_body(consent="\ud800"))
+@example(body=referral_body(concern="A long concern \ud800 with a lone surrogate"))
 @example(body=referral_body(categories=["\ud800"]))
 @example(body={"\ud800": 1})
 @example(body=referral_body(people=[{"role": "\ud800", "given_name": "\x00"}]))

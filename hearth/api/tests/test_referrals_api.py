@@ -323,22 +323,35 @@ def test_every_call_is_audited_refusals_included(partners):
     api.get(URL)
     partners.api(None).get(URL)
     partners.api("hearth_deadbeef_wrong").get(URL)
+    # The call that made the referral is audited by the referral's own entry (one entry
+    # under the chain's lock, not two), with the call's details under "api".
+    made = AuditEvent.objects.get(event="frontdoor.contact.partner_referral")
+    assert made.actor_id == partners.teacher.pk and made.object_id == str(created["id"])
+    call = made.data["api"]
+    assert (call["method"], call["path"], call["status"]) == ("POST", URL, 201)
+    assert call["token"] == partners.school_token.split("_")[1]
+    assert call["organisation"] == partners.school.pk
+    assert call["idempotency_key"] == key and call["replayed"] is False
     calls = list(AuditEvent.objects.filter(event="api.request").order_by("id"))
     assert [(c.data["method"], c.data["status"]) for c in calls] == [
-        ("POST", 201), ("POST", 201), ("GET", 200), ("GET", 200), ("GET", 401), ("GET", 401),
+        ("POST", 201), ("GET", 200), ("GET", 200), ("GET", 401), ("GET", 401),
     ]  # fmt: skip
-    first, replay = calls[0], calls[1]
-    assert first.actor_id == partners.teacher.pk and first.object_id == str(created["id"])
-    assert first.data["token"] == partners.school_token.split("_")[1]
-    assert first.data["organisation"] == partners.school.pk
-    assert first.data["idempotency_key"] == key and first.data["replayed"] is False
-    assert replay.data["replayed"] is True
-    assert calls[3].data["referrals"] == [created["id"]]
-    assert calls[4].actor_id is None and calls[4].data["token"] == ""
-    assert calls[5].data["token"] == "deadbeef"
-    assert all(partners.school_token not in str(c.data) for c in calls)  # never the secret
-    # The referral itself is audited by the front door's service as well.
-    assert AuditEvent.objects.filter(event="frontdoor.contact.partner_referral").count() == 1
+    replay = calls[0]
+    assert replay.data["replayed"] is True and replay.data["idempotency_key"] == key
+    assert replay.data["referral"] == created["id"]
+    assert calls[2].data["referrals"] == [created["id"]]
+    assert calls[3].actor_id is None and calls[3].data["token"] == ""
+    assert calls[4].data["token"] == "deadbeef"
+    every = [made, *calls]
+    assert all(partners.school_token not in str(c.data) for c in every)  # never the secret
+
+
+def test_a_refused_create_is_audited_too(partners):
+    api = partners.api(partners.school_token)
+    api.refer(referral_body(categories=[]), key="k-1")
+    (call,) = AuditEvent.objects.filter(event="api.request")
+    assert call.data["status"] == 400 and call.data["idempotency_key"] == "k-1"
+    assert not AuditEvent.objects.filter(event="frontdoor.contact.partner_referral").exists()
 
 
 # --- The OpenAPI document ---------------------------------------------------------------------
