@@ -486,6 +486,11 @@ class _Prepared:
     # Brothers, sisters and namesakes share names: each is compared once a search.
     given_seen: dict[tuple[Any, ...], tuple[Agree, Reason]] = field(default_factory=dict)
     family_seen: dict[tuple[Any, ...], tuple[Agree, Reason]] = field(default_factory=dict)
+    # And each name and date compared once, whoever holds it: most candidates share a
+    # common given name, a family name or a date of birth with another.
+    given_one: dict[str, Agree] = field(default_factory=dict)
+    family_one: dict[str, Agree] = field(default_factory=dict)
+    dob_seen: dict[tuple[str, str], tuple[Agree, Reason]] = field(default_factory=dict)
 
 
 def _prepare(query: MatchQuery) -> _Prepared:
@@ -536,6 +541,13 @@ class _Row:
 
 
 def _compare_given_one(q: _Prepared, name: str) -> Agree:
+    agree = q.given_one.get(name)
+    if agree is None:
+        agree = q.given_one[name] = _compare_given_name(q, name)
+    return agree
+
+
+def _compare_given_name(q: _Prepared, name: str) -> Agree:
     first = _first_word(name)
     if q.given == name or q.given_first == first:
         return Agree.SAME
@@ -607,6 +619,13 @@ def _compare_given(q: _Prepared, row: _Row) -> tuple[Agree, Reason]:
 
 
 def _compare_family_one(q: _Prepared, name: str) -> Agree:
+    agree = q.family_one.get(name)
+    if agree is None:
+        agree = q.family_one[name] = _compare_family_name(q, name)
+    return agree
+
+
+def _compare_family_name(q: _Prepared, name: str) -> Agree:
     whole = q.family[0]
     if whole == name:
         return Agree.SAME
@@ -775,7 +794,10 @@ def _score_one(q: _Prepared, row: _Row) -> _Scored:
     family_seen = q.family_seen.get(family_key)
     if family_seen is None:
         family_seen = q.family_seen[family_key] = _compare_family(q, row)
-    dob_seen = _compare_dob(q, row)
+    dates = (row.born, row.expected)
+    dob_seen = q.dob_seen.get(dates)
+    if dob_seen is None:
+        dob_seen = q.dob_seen[dates] = _compare_dob(q, row)
     postcode_seen = _compare_postcode(q, row)
     given, family, dob, postcode = given_seen[0], family_seen[0], dob_seen[0], postcode_seen[0]
     weight += GIVEN_WEIGHT[given] + FAMILY_WEIGHT[family] + DOB_WEIGHT[dob]
