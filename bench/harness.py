@@ -42,7 +42,7 @@ SCALES: dict[str, dict[str, int]] = {
 }
 # The files whose change means a scale database must be generated again, and those
 # whose change means only its blocking keys must be rebuilt.
-GENERATOR_FILES = ("hearth/demo/generator.py", "hearth/demo/data.py")
+GENERATOR_FILES = ("hearth/demo/generator.py", "hearth/demo/data.py", "hearth/demo/contacts.py")
 KEY_FILES = ("hearth/people/matching.py",)
 
 
