@@ -224,15 +224,21 @@ def referral_body(contact: Contact, *, new: bool = False) -> dict[str, Any]:
     started on it (no need to ask the database)."""
     decided = contact.status == ContactStatus.DECIDED
     status_now = selectors.referral_status(contact, screening_started=False if new else None)
-    data = {
+    return {  # the shape of ReferralSerializer (which documents it), built directly
         "id": contact.pk,
         "reference": contact.reference,
-        "received_at": contact.received_at,
+        "received_at": _when(contact.received_at),
         "status": status_now.value,
         "outcome": selectors.referral_outcome(contact) or None,
-        "decided_at": contact.authorised_at if decided else None,
+        "decided_at": _when(contact.authorised_at) if decided else None,
     }
-    return dict(ReferralSerializer(data).data)
+
+
+_WHEN = serializers.DateTimeField()
+
+
+def _when(value: Any) -> str | None:
+    return None if value is None else _WHEN.to_representation(value)
 
 
 # --- The base view: token, permission, problems, audit -----------------------------

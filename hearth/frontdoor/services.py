@@ -225,8 +225,11 @@ def contact_draft_save(
     return contact
 
 
-def contact_errors(contact: Contact) -> dict[str, list[str]]:
-    """Every rule a contact breaks before it can be submitted, by field."""
+def contact_errors(
+    contact: Contact, *, categories: Sequence[str] | None = None
+) -> dict[str, list[str]]:
+    """Every rule a contact breaks before it can be submitted, by field. `categories`:
+    the contact's categories, when the caller has just set them (no need to ask)."""
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -245,7 +248,7 @@ def contact_errors(contact: Contact) -> dict[str, list[str]]:
         add("referrer_name", "Enter the referrer's name, or select Anonymous")
     if not contact.concern.strip():
         add("concern", "Enter what the concern is")
-    if not contact.categories.exists():
+    if not (contact.categories.exists() if categories is None else categories):
         add("categories", "Select at least one kind of concern")
     if not contact.consent:
         add("consent", "Select whether consent to share information was given")
@@ -423,8 +426,9 @@ def referral_submit_by_partner(
             raise
         _require(existing.created_by_id == acting_user.pk)
         return existing
-    _set_categories(contact, categories, new=True)
-    errors = contact_errors(contact)
+    codes = sorted(set(categories))
+    _set_categories(contact, codes, new=True)
+    errors = contact_errors(contact, categories=codes)
     errors.pop("people", None)
     if problems := reported_people_errors(people):
         errors["people"] = problems
