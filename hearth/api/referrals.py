@@ -35,7 +35,7 @@ from hearth.accounts.models import User
 from hearth.api.authentication import ApiTokenAuthentication, key_id_sent
 from hearth.api.models import ApiToken, IdempotentRequest
 from hearth.api.permissions import IsPartnerToken
-from hearth.api.problems import PROBLEM_SCHEMA, Problem, ProblemAPIView
+from hearth.api.problems import PROBLEM_CONTENT_TYPE, PROBLEM_SCHEMA, Problem, ProblemAPIView
 from hearth.api.services import is_service_user
 from hearth.audit.models import Action
 from hearth.audit.services import audit_record
@@ -309,15 +309,25 @@ class Pages(PageNumberPagination):
     page_size = 25
 
 
-PROBLEMS = {
-    400: OpenApiResponse(PROBLEM_SCHEMA, description="The request has errors, by field"),
-    401: OpenApiResponse(PROBLEM_SCHEMA, description="No token, or not a valid one"),
-    403: OpenApiResponse(PROBLEM_SCHEMA, description="The token may not use this endpoint"),
-}
-NOT_FOUND = OpenApiResponse(
-    PROBLEM_SCHEMA, description="No such referral of the organisation's (another organisation's "
-    "referral, or a contact that is not a partner referral, is not found either)",
-)  # fmt: skip
+def problems(**described: str) -> dict[Any, OpenApiResponse]:
+    """Problem answers for the OpenAPI document, as `status_<code>="what it means"`,
+    documented with the media type they are sent with."""
+    return {
+        (int(code.removeprefix("status_")), PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            PROBLEM_SCHEMA, description=text
+        )
+        for code, text in described.items()
+    }
+
+
+AUTH_PROBLEMS = problems(
+    status_401="No token, or not a valid one",
+    status_403="The token may not use this endpoint",
+)
+NOT_FOUND = problems(
+    status_404="No such referral of the organisation's (another organisation's referral, "
+    "or a contact that is not a partner referral, is not found either)"
+)
 
 
 def _body_hash(data: Any) -> str:
@@ -347,8 +357,8 @@ class ReferralListView(PartnerAPIView):
         "with its status and, once decided, the outcome. 25 to a page.",
         tags=["referrals"],
         parameters=[OpenApiParameter("page", int, description="Page number, from 1")],
-        responses={200: ReferralSerializer(many=True), 401: PROBLEMS[401], 403: PROBLEMS[403],
-                   404: OpenApiResponse(PROBLEM_SCHEMA, description="No such page")},
+        responses={200: ReferralSerializer(many=True), **AUTH_PROBLEMS,
+                   **problems(status_404="No such page")},
     )  # fmt: skip
     def get(self, request: Request) -> Response:
         paginator = Pages()
@@ -376,9 +386,9 @@ class ReferralListView(PartnerAPIView):
         ],
         request=ReferralCreateSerializer,
         responses={
-            201: ReferralSerializer, **PROBLEMS,
-            422: OpenApiResponse(PROBLEM_SCHEMA, description="The Idempotency-Key was used "
-                                 "before with another body"),
+            201: ReferralSerializer, **AUTH_PROBLEMS,
+            **problems(status_400="The request has errors, by field",
+                       status_422="The Idempotency-Key was used before with another body"),
         },
     )  # fmt: skip
     def post(self, request: Request) -> Response:
@@ -484,8 +494,7 @@ class ReferralDetailView(PartnerAPIView):
         operation_id="referrals_read",
         summary="A referral's status and outcome",
         tags=["referrals"],
-        responses={200: ReferralSerializer, 401: PROBLEMS[401], 403: PROBLEMS[403],
-                   404: NOT_FOUND},
+        responses={200: ReferralSerializer, **AUTH_PROBLEMS, **NOT_FOUND},
     )  # fmt: skip
     def get(self, request: Request, pk: int) -> Response:
         contact = _referral(request, pk)
@@ -506,9 +515,10 @@ class ReferralAttachmentView(PartnerAPIView):
         tags=["referrals"],
         request={"multipart/form-data": AttachmentUploadSerializer},
         responses={
-            201: AttachmentSerializer, **PROBLEMS, 404: NOT_FOUND,
-            409: OpenApiResponse(PROBLEM_SCHEMA, description="The referral is decided"),
-            413: OpenApiResponse(PROBLEM_SCHEMA, description="The file is too large"),
+            201: AttachmentSerializer, **AUTH_PROBLEMS, **NOT_FOUND,
+            **problems(status_400="The file is missing, empty, or not a type accepted",
+                       status_409="The referral is decided",
+                       status_413="The file is too large"),
         },
     )  # fmt: skip
     def post(self, request: Request, pk: int) -> Response:

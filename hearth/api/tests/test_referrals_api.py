@@ -379,6 +379,8 @@ def test_the_openapi_document_describes_the_referral_api(partners):
     assert "multipart/form-data" in upload["requestBody"]["content"]
     assert "get" in paths["/api/v1/referrals"]
     problem = create["responses"]["400"]["content"]
-    assert "#/components/schemas/Problem" in str(problem)
+    assert list(problem) == ["application/problem+json"]  # as the errors are sent
+    assert problem["application/problem+json"]["schema"]["$ref"] == "#/components/schemas/Problem"
+    assert list(upload["responses"]["413"]["content"]) == ["application/problem+json"]
     fields = doc["components"]["schemas"]["ReferralCreate"]["properties"]
     assert {"concern", "categories", "people", "consent", "referrer_phone"} <= set(fields)
