@@ -193,8 +193,12 @@ def test_the_outcome_is_the_letters_words_never_case_detail(fd, login):
         for hidden in ("strategy", "Strategy", "Step-father known", "Assessment Team North",
                        fd.child.local_id, "Tom Reid", "Priya Shah"):  # fmt: skip
             assert hidden not in text, hidden
-    # The front door can add files too; the partner sees only what their side sent.
-    assert "No further files" not in c.get(url).content.decode()
+    # Decided: no more files from the partner (the page offers none, and a post is refused).
+    assert "Send another photograph or document" not in text
+    pdf = SimpleUploadedFile("late.pdf", b"%PDF-1.4\n%%EOF")
+    page = c.post(url + "files/", {"attachment-file": pdf}).content.decode()
+    assert "The decision on this referral has been made" in page
+    assert not ContactAttachment.objects.exists()
 
 
 def test_my_referrals_queries_do_not_grow_with_the_referrals(fd, login):
