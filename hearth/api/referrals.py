@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -410,41 +410,47 @@ class ReferralListView(PartnerAPIView):
                 {"referrer_name": ["Give the name of the professional making the referral"]}
             )
         default_email = "" if is_service_user(user) else None
+        answer: dict[str, Any] = {}
+
+        def keep_key(contact: Contact) -> None:
+            # The key and its answer, in the referral's own transaction: if the key is
+            # taken (sent again), the whole is undone and answered below.
+            answer.update(referral_body(contact, new=True))
+            IdempotentRequest.objects.create(
+                organisation_id=token.organisation_id,
+                key=key,
+                method=str(request.method),
+                path=request.path[:200],
+                request_hash=digest,
+                status_code=status.HTTP_201_CREATED,
+                response=answer,
+                token=token,
+                contact=contact,
+            )
+
         try:
-            with transaction.atomic():
-                contact = frontdoor.referral_submit_by_partner(
-                    acting_user=user,
-                    # The key names the contact too: a request with the same key at the
-                    # same moment waits on this one's contact row, then finds it taken.
-                    token=uuid.uuid5(_TOKEN_NAMESPACE, f"{token.organisation_id}:{key}"),
-                    concern=data["concern"],
-                    categories=data["categories"],
-                    people=[dict(p) for p in data["people"]],
-                    consent=data["consent"],
-                    consent_reason=data.get("consent_reason", ""),
-                    referrer_kind=data.get("referrer_kind", ""),
-                    referrer_name=data.get("referrer_name"),
-                    referrer_email=data.get("referrer_email", default_email),
-                    referrer_role=data["referrer_role"],
-                    referrer_phone=data["referrer_phone"],
-                    # This call's audit entry is the referral's own (see the module).
-                    audit_data={"api": self.call_details(request, status.HTTP_201_CREATED)},
-                )
-                self.audited = True
-                body = referral_body(contact, new=True)
-                # The key and its answer, kept with the referral in one transaction; if
-                # the key is taken (sent again), the whole is undone and answered below.
-                IdempotentRequest.objects.create(
-                    organisation_id=token.organisation_id,
-                    key=key,
-                    method=str(request.method),
-                    path=request.path[:200],
-                    request_hash=digest,
-                    status_code=status.HTTP_201_CREATED,
-                    response=body,
-                    token=token,
-                    contact=contact,
-                )
+            contact = frontdoor.referral_submit_by_partner(
+                acting_user=user,
+                # The key names the contact too: a request with the same key at the same
+                # moment waits on this one's contact row, then finds it taken.
+                token=uuid.uuid5(_TOKEN_NAMESPACE, f"{token.organisation_id}:{key}"),
+                concern=data["concern"],
+                categories=data["categories"],
+                people=[dict(p) for p in data["people"]],
+                consent=data["consent"],
+                consent_reason=data.get("consent_reason", ""),
+                referrer_kind=data.get("referrer_kind", ""),
+                referrer_name=data.get("referrer_name"),
+                referrer_email=data.get("referrer_email", default_email),
+                referrer_role=data["referrer_role"],
+                referrer_phone=data["referrer_phone"],
+                # This call's audit entry is the referral's own (see the module).
+                audit_data={"api": self.call_details(request, status.HTTP_201_CREATED)},
+                on_created=keep_key,
+            )
+            if not answer:  # the service found the key's referral already made
+                raise IntegrityError("Idempotency-Key already used")
+            self.audited = True
         except (IntegrityError, PermissionDenied) as e:
             self.audited = False
             earlier = _earlier(token, key)
@@ -456,7 +462,7 @@ class ReferralListView(PartnerAPIView):
         except DjangoValidationError as e:
             self.audited = False
             raise _to_api_errors(e) from None
-        return Response(body, status=status.HTTP_201_CREATED, headers=_location(contact))
+        return Response(answer, status=status.HTTP_201_CREATED, headers=_location(contact))
 
     def _replay(self, request: Request, record: IdempotentRequest, digest: str) -> Response:
         if record.request_hash != digest or record.path != request.path[:200]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -378,6 +378,7 @@ def referral_submit_by_partner(
     received_at: dt.datetime | None = None,
     files: Sequence[UploadedFile] = (),
     audit_data: dict[str, Any] | None = None,
+    on_created: Callable[[Contact], None] | None = None,
 ) -> Contact:
     """A partner agency's own referral (the partner form or API): it arrives straight
     on the front door's worklist. The partner cannot search Hearth's records, so the
@@ -386,8 +387,10 @@ def referral_submit_by_partner(
     is the acting user unless `referrer_name` / `referrer_email` say otherwise (an
     organisation's system sending for one of its staff). `files` are checked before
     anything is kept: one bad file refuses the whole referral, so nothing is half-sent.
-    `audit_data` is added to the referral's audit entry (the API's call details). The
-    same token twice returns the first referral."""
+    `audit_data` is added to the referral's audit entry (the API's call details), and
+    `on_created` is called with the new referral in the same transaction, before it is
+    audited (the API keeps its idempotency key with it; if it raises, nothing is kept).
+    The same token twice returns the first referral."""
     _require(fd_policy.can_submit_partner_referral(acting_user))
     organisation = acting_user.organisation
     assert organisation is not None
@@ -448,6 +451,8 @@ def referral_submit_by_partner(
         text=f"New referral {contact.reference} from {organisation.name}",
         link=_contact_link(contact),
     )
+    if on_created is not None:
+        on_created(contact)
     # Audited last: the audit log's chain is locked from its first entry to the commit,
     # so every other writer waits only for this referral's last few statements.
     _audit(
