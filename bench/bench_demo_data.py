@@ -1,6 +1,7 @@
 """Benchmark: generating the synthetic local authority (foundation issue).
 
-- demo_data.children_100k.seconds   generate(children=100_000) into a fresh SQLite file
+- demo_data.children_100k.seconds   generate(children=100_000) into a fresh SQLite file:
+                                    families, staff and a year at the front door
 
 The database it builds (var/bench/children_100k.sqlite3) is kept for the benchmarks
 that measure pages and returns at 100,000 children.
@@ -33,7 +34,10 @@ def main() -> int:
         stamp["children"],
         f"{stamp['persons']:,} persons, {stamp['relationships']:,} relationships, "
         f"{stamp['addresses']:,} addresses, {stamp['open_involvements']:,} open "
-        f"involvements, {stamp['staff']:,} staff, {stamp['match_keys']:,} blocking keys; "
+        f"involvements, {stamp['staff']:,} staff, {stamp['match_keys']:,} blocking keys, "
+        f"{stamp.get('contacts', 0):,} contacts ({stamp.get('referrals', 0):,} referrals, "
+        f"{stamp.get('cin_episodes', 0):,} CIN episodes, "
+        f"{stamp.get('information_requests', 0):,} information requests); "
         f"fresh SQLite file, {cores} cores, seed {harness.SEED}",
         database="sqlite",
     )
