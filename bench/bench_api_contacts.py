@@ -261,7 +261,6 @@ def main(argv: list[str] | None = None) -> int:
         f"{statistics.median(times):.1f} ms, p95 {harness.percentile(times, 95):.1f} ms; "
         f"each committed with its idempotency record, notifications and audit entry; "
         f"server database connections kept {CONN_MAX_AGE} s",
-        database="postgres",
     )
     return 0
 
