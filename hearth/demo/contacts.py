@@ -324,6 +324,10 @@ class _Plan:
     source: Source | None = None
     passed_on: bool = False  # about a child whose case is open
     received: dt.datetime | None = None
+    # Set for the scripted contacts (the showcase); drawn at random otherwise.
+    categories: tuple[str, ...] = ()
+    concern: str = ""
+    referrer: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -618,6 +622,78 @@ class _Builder:
             self.plans.append(_Plan(index, day, kids, decision, passed_on=passed_on))
             made += 1
 
+    def plan_showcase(self) -> None:
+        """The pattern the front door exists to see (Arthur Labinjo-Hughes's case): a
+        grandmother reported bruising three weeks ago, judged on its own as no further
+        action; today an uncle reports more. The new contact waits on the worklist with
+        its flag, for a demonstration to begin from."""
+        ctx, rng, time = self.ctx, self.rng, self.time
+        today = self.today
+        candidates = [
+            i
+            for i, family in enumerate(ctx.families)
+            if not family.work
+            and i not in self.referred_on
+            and family.carers
+            and any(
+                c.date_of_birth and 3 * 365 <= today - c.date_of_birth.toordinal() <= 8 * 365
+                for c in self.by_family[i]
+            )
+        ]
+        relative = next((s for s in SOURCES if s.key == "relative"), None)
+        if not candidates or relative is None or not self.workers:
+            return
+        family = rng.choice(candidates)
+        child = next(
+            c
+            for c in self.by_family[family]
+            if c.date_of_birth and 3 * 365 <= today - c.date_of_birth.toordinal() <= 8 * 365
+        )
+        given, surname = child.name.split(" ", 1)
+        earlier = today - 21
+        while not time.cal.is_working_day(dt.date.fromordinal(earlier)):
+            earlier -= 1
+        phone = {"referrer_phone": "07700 900123"}
+        self.plans.append(
+            _Plan(
+                family,
+                earlier,
+                [child],
+                Decision.NO_FURTHER_ACTION,
+                source=relative,
+                categories=("physical_injury",),
+                concern=f"{given}'s grandmother showed photographs on her phone of bruises on "
+                f"{given}'s back and arms; {given} told her they fell off the trampoline.",
+                referrer={"referrer_name": f"Margaret {surname}", "referrer_role": "Grandmother"}
+                | phone,
+            )
+        )
+        now = time.now
+        self.plans.append(
+            _Plan(
+                family,
+                today,
+                [child],
+                stage="new",
+                source=relative,
+                received=now - dt.timedelta(minutes=35),
+                categories=("physical_injury", "emotional_harm"),
+                concern=f"{given}'s uncle saw bruising to {given}'s face and neck at the "
+                f"weekend and has photographs; {given} flinched when their stepfather came in.",
+                referrer={"referrer_name": f"Daniel {surname}", "referrer_role": "Uncle"} | phone,
+            )
+        )
+        ctx.insert(
+            Involvement,
+            pk=ctx.pk(Involvement),
+            person_id=child.person_id,
+            team_id=ctx.front_door_workers[0][1],
+            worker_id=ctx.front_door_workers[0][0],
+            reason="Contact being screened",
+            started=dt.date.fromordinal(today),
+        )
+        ctx.summary.open_involvements += 1
+
     def open_on(self, child: int, day: int) -> bool:
         return any(
             e.referral <= day and (e.closure is None or e.closure >= day)
@@ -725,6 +801,8 @@ class _Builder:
         categories = sorted(
             {_pick(rng, source.categories) for _ in range(1 if rng.random() < 0.7 else 2)}
         )
+        if plan.categories:
+            categories = sorted(plan.categories)
         if plan.decision == Decision.STRATEGY_DISCUSSION and "physical_injury" not in categories:
             categories = sorted({*categories, "physical_injury"})
         due = time.decision_due(received)
@@ -736,14 +814,14 @@ class _Builder:
             "method": _pick(rng, source.methods),
             "referrer_kind": source.key,
             "referral_source": kind.code,
-            "concern": self.concern(categories, plan.children[0]),
+            "concern": plan.concern or self.concern(categories, plan.children[0]),
             "created_by_id": worker,
             "created_at": received,
             "updated_at": submitted,
             "submitted_by_id": worker,
             "submitted_at": submitted,
             "decision_due_at": due,
-            **self.referrer(source, plan.children[0]),
+            **(plan.referrer or self.referrer(source, plan.children[0])),
         }
         if source.key == "anonymous":
             values["consent"], values["consent_reason"] = Consent.NOT_SOUGHT, "Anonymous caller."
@@ -996,6 +1074,7 @@ def step_contacts(ctx: Context) -> None:
     )
     referrals = sum(1 for p in builder.plans if p.decision in REFERRAL_DECISIONS)
     builder.plan_closed_referrals(max(0, round(total * REFERRAL_SHARE) - referrals))
+    builder.plan_showcase()
     builder.plan_others(max(0, total - len(builder.plans)))
     ctx.say(f"  {len(builder.plans):,} contacts at the front door")
     builder.write()

@@ -175,3 +175,15 @@ def test_the_front_door_lands_on_a_worklist_within_its_clock(authority, login):
     for contact in waiting.order_by("decision_due_at")[:5]:
         assert contact.reference in page
     assert "working time left" in page
+    # The demonstration's starting point: an uncle's report today, after the
+    # grandmother's three weeks ago, flagged for a manager.
+    (flag,) = ContactFlag.objects.filter(
+        contact__in=waiting,
+        contact__referrer_role="Uncle",
+        kind=FlagKind.INJURY_DIFFERENT_REFERRERS,
+        acknowledged_at=None,
+    )
+    assert "reported by 2 different referrers within 12 months" in flag.reason
+    grandmother = flag.contact.referrer_name.replace("Daniel", "Margaret")
+    assert f"from {grandmother} (Parent, relative or carer)" in flag.reason
+    assert f"from {flag.contact.referrer_name} (Parent, relative or carer)" in flag.reason
