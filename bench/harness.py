@@ -42,7 +42,9 @@ SCALES: dict[str, dict[str, int]] = {
 }
 # The files whose change means a scale database must be generated again, and those
 # whose change means only its blocking keys must be rebuilt.
-GENERATOR_FILES = ("hearth/demo/generator.py", "hearth/demo/data.py", "hearth/demo/contacts.py")
+GENERATOR_FILES = tuple(
+    sorted(str(p.relative_to(ROOT)) for p in (ROOT / "hearth" / "demo").glob("*.py"))
+)
 KEY_FILES = ("hearth/people/matching.py",)
 
 

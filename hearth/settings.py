@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "hearth.people",
     "hearth.frontdoor",
     "hearth.casework",
+    "hearth.care",
+    "hearth.workforce",
+    "hearth.documents",
+    "hearth.insights",
+    "hearth.returns",
     "hearth.demo",
     "hearth.api",
 ]

@@ -41,9 +41,12 @@ from hearth.accounts.models import EmploymentType, Role, ServiceArea, Team, User
 from hearth.audit.models import Action
 from hearth.audit.services import audit_record
 from hearth.demo import data
+from hearth.demo.care import step_care
+from hearth.demo.casework import step_casework
 from hearth.demo.contacts import step_contacts
 from hearth.demo.data import Heritage
 from hearth.demo.models import SyntheticTruth
+from hearth.demo.workforce import step_workforce
 from hearth.people.identifiers import nhs_check_digit, upn_check_letter
 from hearth.people.matching import match_keys_rebuild
 from hearth.people.models import (
@@ -1394,8 +1397,16 @@ def step_match_keys(ctx: Context) -> None:
     ctx.summary.match_keys = written
 
 
-# Later generators (casework, care histories) go after `step_contacts`.
-PIPELINE: list[Step] = [step_staff, step_families, step_contacts, step_match_keys]
+# Each area's history is written in a module of its own, in this order.
+PIPELINE: list[Step] = [
+    step_staff,
+    step_families,
+    step_contacts,
+    step_casework,
+    step_care,
+    step_workforce,
+    step_match_keys,
+]
 
 
 def generate(
