@@ -265,6 +265,33 @@ def involvement_start(
 
 
 @transaction.atomic
+def involvement_allocate(
+    *,
+    acting_user: User | None,
+    involvement_id: int,
+    worker: User,
+    expected_worker_id: int | None,
+) -> Involvement | None:
+    """Set the allocated worker of an open involvement, only if it is still held by
+    `expected_worker_id` (None: unallocated). A conditional update, so of two managers
+    allocating the same child at once exactly one succeeds; the other gets None.
+    The caller (workforce) checks who may allocate and to whom."""
+    changed = Involvement.objects.filter(
+        pk=involvement_id, ended__isnull=True, worker_id=expected_worker_id
+    ).update(worker=worker)
+    if not changed:
+        return None
+    involvement = Involvement.objects.get(pk=involvement_id)
+    audit_change(
+        actor=acting_user,
+        obj=involvement,
+        before={"worker_id": expected_worker_id},
+        person_id=involvement.person_id,
+    )
+    return involvement
+
+
+@transaction.atomic
 def person_share(
     *,
     acting_user: User,
