@@ -316,7 +316,8 @@ def _person_key_sources(where: dict[str, Any]) -> dict[int, _KeySource]:
     by_pk = {f"pk__{op}": value for op, value in where.items()}
     by_person = {f"person_id__{op}": value for op, value in where.items()}
     sources: dict[int, _KeySource] = {}
-    people = Person.objects.filter(**by_pk).order_by().values_list(
+    # Merged records are found through their survivor only: they have no keys.
+    people = Person.objects.filter(**by_pk, merged_into__isnull=True).order_by().values_list(
         "pk", "given_name_norm", "preferred_name", "middle_names", "family_name",
         "date_of_birth", "expected_date_of_birth", "nhs_number",
     )  # fmt: skip
@@ -330,13 +331,15 @@ def _person_key_sources(where: dict[str, Any]) -> dict[int, _KeySource]:
         sources[pk] = src
     names = PersonName.objects.filter(**by_person).order_by()
     for pk, given, family in names.values_list("person_id", "given_name_norm", "family_name"):
-        src = sources[pk]
+        src = sources.get(pk)
+        if src is None:
+            continue
         if given:
             src.given.add(_first_word(given))
         src.family.update(_family_variants(family))
     addresses = Address.objects.filter(**by_person).order_by()
     for pk, postcode in addresses.values_list("person_id", "postcode"):
-        if postcode:
+        if postcode and pk in sources:
             sources[pk].postcodes.add(normalise_postcode(postcode))
     return sources
 
@@ -883,7 +886,7 @@ def _candidate_rows(query: MatchQuery, cap: int) -> list[_Row]:
     sql = (
         f"SELECT {_PERSON_COLUMNS}, n.given_name_norm, n.family_name, n.family_name_norm "  # noqa: S608
         f"FROM ({chosen}) c JOIN {person} p ON p.id = c.person_id "
-        f"LEFT JOIN {other} n ON n.person_id = p.id"
+        f"LEFT JOIN {other} n ON n.person_id = p.id WHERE p.merged_into_id IS NULL"
     )
     rows: dict[int, _Row] = {}
     with connection.cursor() as cursor:

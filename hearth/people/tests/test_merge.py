@@ -22,6 +22,7 @@ from hearth.people.models import (
     HouseholdMember,
     Person,
     PersonDisability,
+    PersonMatchKey,
     PersonMerge,
     PersonName,
     Relationship,
@@ -343,3 +344,15 @@ def test_a_merged_record_takes_no_new_details(pair, login):
     for url in (f"/people/{dup.pk}/edit/", f"/people/{dup.pk}/addresses/add/"):
         r = client.get(url)
         assert r.status_code == 302 and r["Location"] == f"/people/{known.pk}/"
+
+
+def test_a_merged_record_stays_out_of_the_matching_search_after_a_full_rebuild(pair):
+    known, dup, worker = pair["known"], pair["dup"], pair["worker"]
+    merging.person_merge(acting_user=worker, survivor=known, merged=dup)
+    match_keys_rebuild()  # the nightly rebuild, and the bulk loaders, rebuild everyone
+    assert not PersonMatchKey.objects.filter(person=dup).exists()
+    by_keys = find_candidates(MatchQuery(given_name="Bill", family_name="Hart"))
+    by_family_name_alone = find_candidates(MatchQuery(family_name="Hart"), min_score=0)
+    assert known.pk in {c.person_id for c in by_family_name_alone}
+    for found in (by_keys, by_family_name_alone):
+        assert dup.pk not in {c.person_id for c in found}
