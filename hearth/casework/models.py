@@ -810,3 +810,22 @@ class CaseNote(models.Model):
     @property
     def occurred_on(self) -> dt.date:
         return timezone.localtime(self.occurred_at).date()
+
+
+# --- My work -----------------------------------------------------------------------------------
+
+
+class MyWorkSeen(models.Model):
+    """When a worker last marked the new information on their "My work" page as seen:
+    what arrived after this is shown as new."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="my_work_seen"
+    )
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "my work seen"
+
+    def __str__(self) -> str:
+        return f"Seen at {self.seen_at:%d/%m/%Y %H:%M}"

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from hearth.accounts.models import Role, User
+from hearth.accounts import policy
+from hearth.accounts.models import Role, Team, User
 from hearth.casework.models import (
     Assessment,
     CaseAction,
@@ -29,7 +30,8 @@ from hearth.casework.models import (
     StrategyDiscussion,
     Task,
 )
-from hearth.people.models import HouseholdMember
+from hearth.people.models import HouseholdMember, Involvement, Person
+from hearth.timescales.engine import rulebook
 
 # The newest notes shown on the case page; the chronology shows the rest.
 NOTES_ON_PAGE = 50
@@ -189,3 +191,162 @@ def agencies_known(episode: CINEpisode) -> list[dict[str, str]]:
     ):
         seen.setdefault((i.name, i.agency), {"name": i.name, "agency": i.agency, "role": ""})
     return list(seen.values())
+
+
+# --- A worker's and a team's due work ---------------------------------------------------------
+
+# The most rows a list on "My work" or the team's overdue list shows; the count says
+# how many there are in all.
+WORK_LIST_SIZE = 100
+VISIT_RULES = frozenset({"cp.visit"})
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing due for a child: a statutory task or an action agreed in a plan."""
+
+    person_id: int
+    person_name: str
+    title: str
+    who: str  # the role expected to act, or the owner of an action
+    due_on: dt.date
+    rule_code: str = ""  # empty for a plan's action
+    worker: str = ""  # the allocated worker (on the team's list)
+    rule_text: str = ""  # the rule and its source, for the date's hover text
+
+
+def _rule_text(code: str) -> str:
+    """ "Initial child protection conference. Source: Working Together 2023, ..." (the
+    rule's current version; blank for a code that is not a timescale rule)."""
+    book = rulebook()
+    if code not in book.codes():
+        return ""
+    rule = book.versions(code)[-1]
+    return f"{rule.title}. Source: {' '.join(rule.source.split())}"
+
+
+def allocated_children(user: User) -> list[Person]:
+    """The children allocated to this worker (an open involvement naming them) that they
+    may open, by name (one query)."""
+    mine = Person.objects.filter(
+        pk__in=Involvement.objects.filter(worker=user, ended__isnull=True).values("person_id")
+    )
+    return list(policy.visible_people(user, mine).order_by("family_name", "given_name", "pk"))
+
+
+def _task_items(tasks: Iterable[Task], names: dict[int, str]) -> list[DueItem]:
+    return [
+        DueItem(
+            t.person_id,
+            names.get(t.person_id, ""),
+            t.title,
+            Role(t.role).label if t.role in Role.values else t.role,
+            t.due_on,
+            t.rule_code,
+            rule_text=_rule_text(t.rule_code),
+        )
+        for t in tasks
+    ]
+
+
+def _action_items(actions: Iterable[CaseAction], names: dict[int, str]) -> list[DueItem]:
+    return [
+        DueItem(a.person_id, names.get(a.person_id, ""), a.description, a.owner, a.due_on)
+        for a in actions
+    ]
+
+
+def _merge(*lists: list[DueItem], size: int) -> list[DueItem]:
+    """Lists each already sorted by due date, merged and cut to `size`."""
+    return sorted((i for part in lists for i in part), key=lambda i: i.due_on)[:size]
+
+
+@dataclass
+class DueWork:
+    items: list[DueItem]
+    total: int  # all the open items, however many are listed
+    overdue: int
+
+
+def due_for_children(
+    children: list[Person], *, today: dt.date, size: int = WORK_LIST_SIZE
+) -> DueWork:
+    """Everything still to do for these children, soonest first: the open tasks from
+    the stored due dates and the open actions of their plans and strategy discussions.
+    Sorted and cut in the database (four queries whatever the caseload)."""
+    ids = [c.pk for c in children]
+    names = {c.pk: c.display_name for c in children}
+    tasks = Task.objects.filter(person_id__in=ids, done_on__isnull=True)
+    actions = CaseAction.objects.filter(person_id__in=ids, done_on__isnull=True)
+    items = _merge(
+        _task_items(tasks.order_by("due_on", "pk")[:size], names),
+        _action_items(actions.order_by("due_on", "pk")[:size], names),
+        size=size,
+    )
+    counts = (
+        tasks.aggregate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))),
+        actions.aggregate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))),
+    )
+    return DueWork(
+        items=items,
+        total=sum(c["n"] for c in counts),
+        overdue=sum(c["late"] for c in counts),
+    )
+
+
+def visits_due(children: list[Person], *, today: dt.date) -> list[DueItem]:
+    """Statutory visits due today or already overdue for these children (one query)."""
+    names = {c.pk: c.display_name for c in children}
+    tasks = Task.objects.filter(
+        person_id__in=list(names),
+        done_on__isnull=True,
+        rule_code__in=VISIT_RULES,
+        due_on__lte=today,
+    ).order_by("due_on", "pk")
+    return _task_items(tasks[:WORK_LIST_SIZE], names)
+
+
+def teams_overseen(user: User) -> QuerySet[Team]:
+    """The teams whose overdue list this user may read: a team manager's or senior
+    practitioner's own team; a service manager's teams in their service area."""
+    if not (user.is_authenticated and user.is_active) or user.team_id is None:
+        return Team.objects.none()
+    if user.role == Role.SERVICE_MANAGER:
+        return Team.objects.filter(service_area=user.service_area).order_by("name")
+    if user.role in (Role.TEAM_MANAGER, Role.SENIOR_PRACTITIONER):
+        return Team.objects.filter(pk=user.team_id)
+    return Team.objects.none()
+
+
+def team_overdue(team_id: int, *, today: dt.date, size: int = WORK_LIST_SIZE) -> DueWork:
+    """Everything overdue for the children the team works with (an open involvement),
+    most overdue first, with each child's allocated worker. Five queries whatever the
+    team's caseload."""
+    involvements = list(
+        Involvement.objects.filter(team_id=team_id, ended__isnull=True)
+        .select_related("person", "worker")
+        .order_by("pk")
+    )
+    names: dict[int, str] = {}
+    workers: dict[int, str] = {}
+    for inv in involvements:
+        # A restricted record's name is for the people named on it only.
+        names[inv.person_id] = (
+            "Restricted record" if inv.person.restricted else inv.person.display_name
+        )
+        if inv.worker is not None:
+            workers[inv.person_id] = inv.worker.full_name
+    ids = list(names)
+    tasks = Task.objects.filter(person_id__in=ids, done_on__isnull=True, due_on__lt=today)
+    actions = CaseAction.objects.filter(person_id__in=ids, done_on__isnull=True, due_on__lt=today)
+    items = _merge(
+        _task_items(tasks.order_by("due_on", "pk")[:size], names),
+        _action_items(actions.order_by("due_on", "pk")[:size], names),
+        size=size,
+    )
+    total = tasks.count() + actions.count()
+    return DueWork(
+        items=[replace(i, worker=workers.get(i.person_id, "")) for i in items],
+        total=total,
+        overdue=total,
+    )

@@ -47,6 +47,7 @@ from hearth.casework.models import (
     CoreGroupMeeting,
     EpisodeClosure,
     LookedAfterPeriod,
+    MyWorkSeen,
     NoAccessReason,
     Section47Enquiry,
     StrategyAttendee,
@@ -1458,3 +1459,16 @@ def escalation_done(*, acting_user: User | None, task: Task, done_on: dt.date) -
     task.save(update_fields=["done_on", "updated_at"])
     audit_change(actor=acting_user, obj=task, before=before, person_id=task.person_id)
     return task
+
+
+@transaction.atomic
+def my_work_mark_seen(*, acting_user: User, seen_at: dt.datetime) -> MyWorkSeen:
+    """The worker has read the new information on "My work": only what arrives after
+    `seen_at` is new from now on. Not audited: it changes no one's record, only what the
+    worker's own page highlights (like reading a notification)."""
+    if not (acting_user.is_authenticated and acting_user.is_active) or acting_user.is_partner:
+        raise PermissionDenied
+    if seen_at > timezone.now():
+        raise ValidationError({"seen_at": ["The time seen cannot be in the future"]})
+    seen, _ = MyWorkSeen.objects.update_or_create(user=acting_user, defaults={"seen_at": seen_at})
+    return seen

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from hearth.casework import views
+from hearth.casework import mywork_views, views
 
 app_name = "casework"
 urlpatterns = [
+    path("my-work/", mywork_views.my_work, name="my_work"),
+    path("my-work/seen/", mywork_views.my_work_seen, name="my_work_seen"),
+    path("team/overdue/", mywork_views.team_overdue, name="team_overdue"),
     path("children/<int:person_id>/", views.case, name="case"),
     path("children/<int:person_id>/notes/new/", views.note_new, name="note_new"),
     path("escalations/<int:pk>/done/", views.escalation_done, name="escalation_done"),
