@@ -1,0 +1,44 @@
+"""Each return produced from the record to a file, checked as it streams."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from hearth.returns.cin import (
+    CINChild,
+    Header,
+    cin_children,
+    cin_person_ids,
+    la_number,
+    write_cin_xml,
+)
+from hearth.returns.cin_rules import Checker
+from hearth.returns.rules import Finding
+
+Progress = Callable[[int, int], None]
+
+
+def cin_export(year: int, path: Path, *, progress: Progress | None = None) -> list[Finding]:
+    """Write the CIN census for a collection year to `path` (streamed: one chunk of
+    children in memory at a time) and return Hearth's findings on it."""
+    person_ids = cin_person_ids(year)
+    total = len(person_ids)
+    checker = Checker(year)
+    findings: list[Finding] = []
+
+    def checked() -> Iterator[CINChild]:
+        for n, child in enumerate(cin_children(year, person_ids=person_ids), start=1):
+            findings.extend(checker.child(child))
+            if progress and (n % 500 == 0 or n == total):
+                progress(n, total)
+            yield child
+
+    if progress:
+        progress(0, total)
+    partial = path.with_suffix(path.suffix + ".part")
+    with partial.open("w", encoding="utf-8") as out:
+        write_cin_xml(Header(year=year, lea=la_number()), checked(), out)
+    os.replace(partial, path)
+    return findings + checker.finish()
