@@ -142,16 +142,16 @@ def test_review_sequence():
 
 
 def test_health_by_age():
-    start = D(2026, 4, 2)
-    assert health_schedule(care_started=start, date_of_birth=D(2019, 3, 14),
-                           last_assessment=None, ts=PLAIN).due == D(2026, 5, 5)  # fmt: skip
-    assert health_schedule(care_started=start, date_of_birth=D(2019, 3, 14),
-                           last_assessment=D(2026, 5, 5), ts=PLAIN).due == D(2027, 5, 5)  # fmt: skip
-    assert health_schedule(care_started=start, date_of_birth=D(2024, 1, 1),
-                           last_assessment=D(2026, 5, 5), ts=PLAIN).due == D(2026, 11, 5)  # fmt: skip
-    missing = health_schedule(care_started=start, date_of_birth=None,
-                              last_assessment=D(2026, 5, 5), ts=PLAIN)  # fmt: skip
-    assert missing.missing == "the child's date of birth"
+    def due(born, last):
+        found = health_schedule(
+            care_started=D(2026, 4, 2), date_of_birth=born, last_assessment=last, ts=PLAIN
+        )
+        return found.due or found.missing
+
+    assert due(D(2019, 3, 14), None) == D(2026, 5, 5)
+    assert due(D(2019, 3, 14), D(2026, 5, 5)) == D(2027, 5, 5)  # 7 years old: 12 months
+    assert due(D(2024, 1, 1), D(2026, 5, 5)) == D(2026, 11, 5)  # under 5: 6 months
+    assert due(None, D(2026, 5, 5)) == "the child's date of birth"
 
 
 def test_pep():
@@ -193,8 +193,10 @@ def test_placement_with_missing_fact_says_so(care):
     placement.refresh_from_db()
     assert placement.visit_due_on is None
     assert "meant to last until the child is 18" in placement.visit_problem
-    services.placement_facts_update(acting_user=care.worker, placement=placement,
-                                    intended_until_18=True, visit_basis=VisitBasis.STANDARD)  # fmt: skip
+    services.placement_facts_update(
+        acting_user=care.worker, placement=placement, intended_until_18=True,
+        visit_basis=VisitBasis.STANDARD,
+    )  # fmt: skip
     placement.refresh_from_db()
     assert (placement.visit_due_on, placement.visit_problem) == (D(2026, 7, 20), "")
 
