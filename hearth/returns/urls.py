@@ -1,4 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from hearth.returns import views
 
 app_name = "returns"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("exports/<int:pk>/", views.export, name="export"),
+    path("exports/<int:pk>/download/", views.download, name="download"),
+    path("exports/<int:pk>/data-quality/", views.quality, name="quality"),
+]

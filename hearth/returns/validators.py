@@ -88,7 +88,7 @@ elapsed = time.perf_counter() - t
 df = v.full_issue_df
 out = []
 for row in df.to_dict("records"):
-    out.append({"rule": str(row.get("rule_code")), "child": str(row.get("LAchildID"))})
+    out.append({"rule": str(row.get("rule_code")), "child": str(row.get("child_id"))})
 json.dump({"issues": out, "seconds": elapsed}, open(sys.argv[3], "w"))
 """
 
