@@ -60,7 +60,7 @@ def brief_scenario(sc):
 
 
 def test_team_brief_contents(sc, brief_scenario):
-    amy, ben, cal = brief_scenario
+    _amy, _ben, cal = brief_scenario
     brief = selectors.team_brief(sc.team, TODAY)
     assert [(w, [t.title for t in ts]) for w, ts in brief.visits_by_worker] == [
         ("Priya Shah", ["Visit Ben"]),
