@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hearth.casework import mywork_views, views
+from hearth.casework import chronology_views, mywork_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -8,6 +8,16 @@ urlpatterns = [
     path("my-work/seen/", mywork_views.my_work_seen, name="my_work_seen"),
     path("team/overdue/", mywork_views.team_overdue, name="team_overdue"),
     path("children/<int:person_id>/", views.case, name="case"),
+    path(
+        "children/<int:person_id>/chronology/",
+        chronology_views.chronology,
+        name="chronology",
+    ),
+    path(
+        "children/<int:person_id>/chronology.pdf",
+        chronology_views.chronology_pdf,
+        name="chronology_pdf",
+    ),
     path("children/<int:person_id>/notes/new/", views.note_new, name="note_new"),
     path("escalations/<int:pk>/done/", views.escalation_done, name="escalation_done"),
     path("episodes/<int:pk>/primary-need/", views.episode_need, name="episode_need"),

@@ -1,0 +1,380 @@
+"""Writes to reports: one function per action a person takes, in a transaction,
+permission checked through the casework policy (itself built on the one access policy),
+audited against the child's record.
+
+The life of a report:
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──share──▶ shared
+      ▲                   │
+      └──── returned ◀────┘ (return, with comments; the author edits and resubmits)
+
+Only a manager of the author's team (or the manager it was submitted to by name), with
+access to the child, and never the author, decides. Every save and every step writes an
+immutable `ReportVersion`. A save names the version it was edited from: if someone else
+saved in between, it is refused (ConflictError) and nothing is written, so neither text
+is lost (the page shows both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hearth.accounts.models import Role, User
+from hearth.audit.models import Action
+from hearth.audit.services import audit_change, audit_record, snapshot
+from hearth.casework import policy as case_policy
+from hearth.casework.models import Assessment, Conference
+from hearth.core.models import ConflictError
+from hearth.documents import selectors
+from hearth.documents.models import (
+    EDITABLE_STATES,
+    ManualChronologyEntry,
+    Report,
+    ReportKind,
+    ReportState,
+    ReportVersion,
+)
+from hearth.documents.sections import missing_sections, sections_for
+
+if TYPE_CHECKING:
+    from hearth.people.models import Person
+
+
+STALE = (
+    "This report was changed by someone else after you opened it. Your changes have not "
+    "been saved: both versions are shown, so you can bring them together and save again."
+)
+
+
+# --- Who may do what --------------------------------------------------------------------------
+
+
+def can_read(user: User, report: Report) -> bool:
+    return case_policy.can_view_case(user, report.person_id)
+
+
+def can_write(user: User, report: Report) -> bool:
+    return report.is_editable and case_policy.can_edit_case(user, report.person_id)
+
+
+def can_decide(user: User, report: Report) -> bool:
+    """A manager of the author's team, or the manager it was sent to, with the child's
+    case in reach, and not its author: a second pair of eyes."""
+    if report.state != ReportState.SUBMITTED or not user.is_manager:
+        return False
+    if user.pk == report.author_id:
+        return False
+    named = report.submitted_to_id == user.pk
+    team = report.team_id is not None and report.team_id == user.team_id
+    return (named or team) and case_policy.can_manage_case(user, report.person_id)
+
+
+def can_share(user: User, report: Report) -> bool:
+    return report.state == ReportState.APPROVED and case_policy.can_edit_case(
+        user, report.person_id
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _clean_sections(kind: str, texts: Mapping[str, str]) -> dict[str, str]:
+    """Keep the kind's own sections only, trimmed (an unknown key is ignored)."""
+    return {s.key: (texts.get(s.key) or "").strip() for s in sections_for(kind)}
+
+
+def _version(report: Report, user: User | None, event: str, comment: str = "") -> ReportVersion:
+    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return ReportVersion.objects.create(
+        report=report,
+        number=last + 1,
+        state=report.state,
+        event=event,
+        sections=dict(report.sections),
+        comment=comment,
+        by=user,
+        at=timezone.now(),
+    )
+
+
+def _locked(report: Report) -> Report:
+    """The row as it is now, locked for this transaction (the state may have moved)."""
+    return Report.objects.select_for_update().get(pk=report.pk)
+
+
+def _step(
+    user: User | None,
+    report: Report,
+    *,
+    fields: list[str],
+    event: str,
+    comment: str = "",
+) -> Report:
+    before = snapshot(report, [f for f in fields if f not in {"updated_at", "updated_by"}])
+    report.updated_at, report.updated_by = timezone.now(), user
+    all_fields = sorted({*fields, "updated_at", "updated_by"})
+    report.save_versioned(expected_version=report.version, fields=all_fields)
+    _version(report, user, event, comment)
+    after = snapshot(report, before.keys())
+    audit_record(
+        actor=user,
+        action=Action.UPDATE,
+        event=f"documents.report.{event}",
+        obj=report,
+        person_id=report.person_id,
+        changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+        data={"comment": comment} if comment else None,
+    )
+    return report
+
+
+def report_deadline(
+    kind: str, assessment: Assessment | None, conference: Conference | None
+) -> tuple[dt.date | None, str]:
+    """When the report must reach the chair (a conference report: rules cp.report.icpc
+    and cp.report.review, counted back from the conference date), or for an assessment
+    report, the assessment's own due date (rule assessment.completion)."""
+    from hearth.timescales.engine import due_date
+
+    if conference is not None:
+        code = conference.report_rule
+        return due_date(code, conference.scheduled_on).date, code
+    if assessment is not None:
+        return assessment.assessment_due_on, "assessment.completion"
+    return None, ""
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_start(
+    *,
+    acting_user: User,
+    kind: str,
+    assessment: Assessment | None = None,
+    conference: Conference | None = None,
+) -> Report:
+    """Start a report, its sections filled from the record (the child's details, the
+    assessment's child's voice, the agencies' information, the plan). One report per
+    assessment or conference: starting it again opens the one there is."""
+    if kind == ReportKind.ASSESSMENT:
+        if assessment is None:
+            raise ValidationError("Choose the assessment the report is for")
+        person_id, conference = assessment.person_id, None
+        existing = Report.objects.filter(kind=kind, assessment=assessment).first()
+    else:
+        if conference is None or kind not in (ReportKind.ICPC, ReportKind.REVIEW):
+            raise ValidationError("Choose the conference the report is for")
+        expected = ReportKind.ICPC if conference.is_initial else ReportKind.REVIEW
+        if kind != expected:
+            raise ValidationError("The report does not match the kind of conference")
+        person_id, assessment = conference.person_id, None
+        existing = Report.objects.filter(conference=conference).first()
+    _require(case_policy.can_edit_case(acting_user, person_id))
+    if existing is not None:
+        return existing
+    due_on, rule = report_deadline(kind, assessment, conference)
+    report = Report(
+        person_id=person_id,
+        kind=kind,
+        assessment=assessment,
+        conference=conference,
+        sections=selectors.report_prefill(kind, person_id, assessment, conference),
+        due_on=due_on,
+        due_rule=rule,
+        author=acting_user,
+        updated_by=acting_user,
+    )
+    report.full_clean()
+    report.save()
+    _version(report, acting_user, "started")
+    audit_change(actor=acting_user, obj=report, before=None, person_id=person_id)
+    return report
+
+
+@transaction.atomic
+def report_save(
+    *,
+    acting_user: User,
+    report: Report,
+    expected_version: int,
+    sections: Mapping[str, str],
+) -> Report:
+    """Save the draft's text. Refused if someone saved since `expected_version`
+    (ConflictError, nothing written) or once the report is with the manager or signed
+    off. A save that changes nothing writes no new version."""
+    _require(case_policy.can_edit_case(acting_user, report.person_id))
+    current = _locked(report)
+    if current.state not in EDITABLE_STATES:
+        raise ValidationError(
+            f"The report is {current.get_state_display().lower()} and can no longer change"
+        )
+    texts = _clean_sections(report.kind, sections)
+    report.state = current.state
+    if texts == current.sections and expected_version == current.version:
+        return current
+    report.sections = texts
+    report.version = expected_version  # refused below if someone saved since
+    return _step(acting_user, report, fields=["sections"], event="saved")
+
+
+def _default_manager(author: User) -> User | None:
+    if author.team_id is None:
+        return None
+    return (
+        User.objects.filter(team_id=author.team_id, role=Role.TEAM_MANAGER, is_active=True)
+        .exclude(pk=author.pk)
+        .order_by("full_name", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    acting_user: User,
+    report: Report,
+    expected_version: int,
+    sections: Mapping[str, str] | None = None,
+    manager: User | None = None,
+) -> Report:
+    """Send the report to the team manager (the one named, else the team's manager),
+    saving its text first. Refused while a required section is empty."""
+    _require(case_policy.can_edit_case(acting_user, report.person_id))
+    if sections is not None:
+        report = report_save(
+            acting_user=acting_user,
+            report=report,
+            expected_version=expected_version,
+            sections=sections,
+        )
+        expected_version = report.version
+    current = _locked(report)
+    if current.version != expected_version:
+        raise ConflictError(STALE)
+    if current.state not in EDITABLE_STATES:
+        raise ValidationError("The report has already been submitted")
+    empty = missing_sections(current.kind, current.sections)
+    if empty:
+        raise ValidationError(
+            {s.key: [f"Write the section '{s.heading}' before submitting"] for s in empty}
+        )
+    manager = manager or _default_manager(acting_user)
+    if manager is None or not manager.is_manager or not manager.is_active:
+        raise ValidationError("There is no team manager to send the report to")
+    if manager.pk == acting_user.pk:
+        raise ValidationError("A report is signed off by someone other than its author")
+    event = "resubmitted" if current.state == ReportState.RETURNED else "submitted"
+    current.state = ReportState.SUBMITTED
+    current.submitted_to = manager
+    current.team_id = acting_user.team_id
+    current.submitted_at = timezone.now()
+    current.author = current.author or acting_user
+    due_on, rule = report_deadline(current.kind, current.assessment, current.conference)
+    current.due_on, current.due_rule = due_on or current.due_on, rule or current.due_rule
+    fields = ["state", "submitted_to", "team", "submitted_at", "author", "due_on", "due_rule"]
+    return _step(acting_user, current, fields=fields, event=event)
+
+
+@transaction.atomic
+def report_return(*, acting_user: User, report: Report, comments: str) -> Report:
+    """Return the report to its author with comments (required)."""
+    current = _locked(report)
+    _require(can_decide(acting_user, current))
+    comments = comments.strip()
+    if not comments:
+        raise ValidationError({"comments": ["Say what needs to change before it is approved"]})
+    current.state = ReportState.RETURNED
+    current.return_comments = comments
+    current.decided_by, current.decided_at = acting_user, timezone.now()
+    fields = ["state", "return_comments", "decided_by", "decided_at"]
+    return _step(acting_user, current, fields=fields, event="returned", comment=comments)
+
+
+@transaction.atomic
+def report_approve(*, acting_user: User, report: Report, comments: str = "") -> Report:
+    current = _locked(report)
+    _require(can_decide(acting_user, current))
+    current.state = ReportState.APPROVED
+    current.decided_by, current.decided_at = acting_user, timezone.now()
+    current.return_comments = ""
+    fields = ["state", "decided_by", "decided_at", "return_comments"]
+    return _step(acting_user, current, fields=fields, event="approved", comment=comments.strip())
+
+
+@transaction.atomic
+def report_share(*, acting_user: User, report: Report, recipient: User | None = None) -> Report:
+    """Share the approved report with the conference chair (or a reviewing officer
+    named for an assessment report). Sharing after the deadline is allowed, and shows
+    as late."""
+    current = _locked(report)
+    _require(can_share(acting_user, current))
+    if recipient is None and current.conference_id:
+        recipient = current.conference.chair if current.conference else None
+    if recipient is None:
+        raise ValidationError({"recipient": ["Choose the chair or reviewing officer"]})
+    if recipient.role != Role.REVIEWING_OFFICER or not recipient.is_active:
+        raise ValidationError({"recipient": ["Share the report with a reviewing officer"]})
+    current.state = ReportState.SHARED
+    current.shared_with, current.shared_at = recipient, timezone.now()
+    fields = ["state", "shared_with", "shared_at"]
+    return _step(
+        acting_user, current, fields=fields, event="shared", comment=f"Shared with {recipient}"
+    )
+
+
+def report_viewed(*, acting_user: User, report: Report, pdf: bool = False) -> None:
+    """Log that someone read (or printed) a report."""
+    audit_record(
+        actor=acting_user,
+        action=Action.EXPORT if pdf else Action.VIEW,
+        event="documents.report.pdf" if pdf else "documents.report.view",
+        obj=report,
+        person_id=report.person_id,
+    )
+
+
+# --- Manual chronology entries ----------------------------------------------------------------
+
+
+@transaction.atomic
+def chronology_entry_add(
+    *,
+    acting_user: User,
+    person: Person,
+    occurred_on: dt.date,
+    title: str,
+    detail: str = "",
+    source: str = "",
+) -> ManualChronologyEntry:
+    """Add an event to the child's chronology that the record does not hold."""
+    _require(case_policy.can_edit_case(acting_user, person.pk))
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": ["The date cannot be in the future"]})
+    if occurred_on.year < 1900:
+        raise ValidationError({"occurred_on": ["Enter a real date"]})
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": ["Say what happened"]})
+    entry = ManualChronologyEntry.objects.create(
+        person=person,
+        occurred_on=occurred_on,
+        title=title,
+        detail=detail.strip(),
+        source=source.strip(),
+        author=acting_user,
+    )
+    audit_change(actor=acting_user, obj=entry, before=None, person_id=person.pk)
+    return entry

@@ -1,0 +1,304 @@
+"""Reports: drafted from the record, submitted, returned, resubmitted, approved and
+shared; every version kept; only the right manager decides; concurrent saves refused
+without loss; the PDF only for those who may read the child's case."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from hearth.audit.models import AuditEvent
+from hearth.core.models import ConflictError
+from hearth.documents import selectors, services
+from hearth.documents.models import ImmutableError, Report, ReportState, ReportVersion
+
+from .conftest import D, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+FILLED = {
+    "family_views": "Mum wants help with the housing.",
+    "analysis": "Repeated injuries with no explanation; Amelia is frightened at home.",
+    "recommendation": "A child protection plan under the category of physical abuse.",
+}
+
+
+def _start(cw, conference):
+    return services.report_start(acting_user=cw.worker, kind="icpc", conference=conference)
+
+
+def _filled(report, **more):
+    return {**report.sections, **FILLED, **more}
+
+
+def _submitted(cw, conference):
+    report = _start(cw, conference)
+    return services.report_submit(
+        acting_user=cw.worker,
+        report=report,
+        expected_version=report.version,
+        sections=_filled(report),
+    )
+
+
+def test_a_report_starts_from_the_record(cw, conference):
+    report = _start(cw, conference)
+    assert report.state == ReportState.DRAFT
+    assert "Name: Amelia Okafor" in report.text("child")
+    assert "14 March 2019" in report.text("child")
+    assert "I like it at Nana's" in report.text("child_voice")
+    assert "Two call-outs to the address" in report.text("agency_views")
+    assert "Section 47 enquiry started 21 August 2026" in report.text("reason")
+    # Due to the chair 3 working days before Wed 9 Sep 2026 (cp.report.icpc): Fri 4 Sep.
+    assert (report.due_on, report.due_rule) == (D(2026, 9, 4), "cp.report.icpc")
+    assert [v.event for v in report.versions.all()] == ["started"]
+    # Starting again opens the same report.
+    assert _start(cw, conference).pk == report.pk
+    assert AuditEvent.objects.filter(event="documents.report.create", object_id=str(report.pk))
+
+
+def test_draft_submitted_returned_resubmitted_approved_shared(cw, conference):
+    report = _start(cw, conference)
+    report = services.report_save(
+        acting_user=cw.worker,
+        report=report,
+        expected_version=report.version,
+        sections=_filled(report, recommendation=""),
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.report_submit(
+            acting_user=cw.worker, report=report, expected_version=report.version
+        )
+    assert "recommendation" in refused.value.error_dict
+    report = services.report_submit(
+        acting_user=cw.worker,
+        report=report,
+        expected_version=report.version,
+        sections=_filled(report),
+    )
+    assert (report.state, report.submitted_to, report.team) == ("submitted", cw.manager, cw.team)
+    # Once submitted the author cannot change the text.
+    with pytest.raises(ValidationError, match="can no longer change"):
+        services.report_save(
+            acting_user=cw.worker, report=report, expected_version=report.version, sections={}
+        )
+    with pytest.raises(ValidationError, match="what needs to change"):
+        services.report_return(acting_user=cw.manager, report=report, comments="  ")
+    report = services.report_return(
+        acting_user=cw.manager, report=report, comments="Say what Amelia told the school nurse."
+    )
+    assert report.state == ReportState.RETURNED
+    report = services.report_submit(
+        acting_user=cw.worker,
+        report=report,
+        expected_version=report.version,
+        sections=_filled(report, child_voice=report.text("child_voice") + "\nShe told the nurse."),
+    )
+    report = services.report_approve(acting_user=cw.manager, report=report)
+    assert report.state == ReportState.APPROVED
+    with pytest.raises(PermissionDenied):
+        services.report_approve(acting_user=cw.manager, report=report)  # not twice
+    report = services.report_share(acting_user=cw.worker, report=report)
+    assert (report.state, report.shared_with) == ("shared", cw.chair)
+
+    versions = list(report.versions.order_by("number"))
+    assert [(v.number, v.event, v.state) for v in versions] == [
+        (1, "started", "draft"),
+        (2, "saved", "draft"),
+        (3, "saved", "draft"),
+        (4, "submitted", "submitted"),
+        (5, "returned", "returned"),
+        (6, "saved", "returned"),
+        (7, "resubmitted", "submitted"),
+        (8, "approved", "approved"),
+        (9, "shared", "shared"),
+    ]
+    assert versions[4].comment == "Say what Amelia told the school nurse."
+    assert versions[4].by == cw.manager
+    assert "She told the nurse" not in versions[3].sections["child_voice"]
+    assert "She told the nurse" in versions[6].sections["child_voice"]
+    # Versions never change.
+    with pytest.raises(ImmutableError):
+        versions[0].save()
+    with pytest.raises(ImmutableError):
+        versions[0].delete()
+    events = set(
+        AuditEvent.objects.filter(
+            object_id=str(report.pk), object_type="documents.report"
+        ).values_list("event", flat=True)
+    )
+    assert {"documents.report.submitted", "documents.report.returned",
+            "documents.report.approved", "documents.report.shared"} <= events  # fmt: skip
+
+
+def test_only_the_right_manager_decides(cw, conference, f):
+    report = _submitted(cw, conference)
+    other_team = f.team("Child Protection East")
+    other_manager = f.user("team_manager", team=other_team, full_name="Ivo Marsh")
+    for user in (cw.worker, other_manager, cw.chair, cw.outsider):
+        assert not services.can_decide(user, report)
+        with pytest.raises(PermissionDenied):
+            services.report_approve(acting_user=user, report=report)
+    # Another manager of the author's team may decide; so may the one it was sent to.
+    assert services.can_decide(cw.second_manager, report)
+    assert services.can_decide(cw.manager, report)
+    assert list(selectors.awaiting_sign_off(other_manager)) == []
+    # A manager never signs off their own report.
+    f.involve(cw.child, cw.team, cw.manager)
+    own = services.report_start(
+        acting_user=cw.manager, kind="assessment", assessment=conference.episode.assessments.get()
+    )
+    own = services.report_submit(
+        acting_user=cw.manager,
+        report=own,
+        expected_version=own.version,
+        sections=_filled(own),
+        manager=cw.second_manager,
+    )
+    assert not services.can_decide(cw.manager, own)
+    assert services.can_decide(cw.second_manager, own)
+
+
+def test_awaiting_sign_off_lists_the_managers_reports_oldest_deadline_first(cw, conference):
+    icpc = _submitted(cw, conference)
+    assessment = conference.episode.assessments.get()
+    report = services.report_start(acting_user=cw.worker, kind="assessment", assessment=assessment)
+    services.report_submit(
+        acting_user=cw.worker,
+        report=report,
+        expected_version=report.version,
+        sections=_filled(report),
+    )
+    rows = list(selectors.awaiting_sign_off(cw.manager))
+    # The assessment was due 10 June 2026, before the conference report (4 Sep 2026).
+    assert [(r.pk, r.deadline) for r in rows] == [
+        (report.pk, D(2026, 6, 10)),
+        (icpc.pk, D(2026, 9, 4)),
+    ]
+    assert list(selectors.awaiting_sign_off(cw.worker)) == []
+    services.report_approve(acting_user=cw.manager, report=icpc)
+    assert [r.pk for r in selectors.awaiting_sign_off(cw.second_manager)] == [report.pk]
+
+
+def test_moving_the_conference_moves_the_deadline_in_the_queue(cw, conference):
+    from hearth.casework import services as cs
+
+    _submitted(cw, conference)
+    cs.conference_update(
+        acting_user=cw.chair,
+        conference=conference,
+        expected_version=conference.version,
+        scheduled_on=D(2026, 9, 16),
+        chair=cw.chair,
+        invitees=cw.attendees(),
+        reports=[{"id": r.pk, "author": r.author, "agency": r.agency}
+                 for r in conference.reports.all()],
+    )  # fmt: skip
+    # Wed 16 Sep 2026 less 3 working days: Fri 11 Sep.
+    assert selectors.awaiting_sign_off(cw.manager).get().deadline == D(2026, 9, 11)
+
+
+def test_a_second_user_saving_over_a_changed_draft_is_refused_without_loss(cw, conference, f):
+    colleague = f.user("social_worker", team=cw.team, full_name="Ada Penn")
+    report = _start(cw, conference)
+    opened_at = report.version
+    services.report_save(
+        acting_user=cw.worker,
+        report=Report.objects.get(pk=report.pk),
+        expected_version=opened_at,
+        sections={**report.sections, "analysis": "First analysis by Sam."},
+    )
+    with pytest.raises(ConflictError):
+        services.report_save(
+            acting_user=colleague,
+            report=Report.objects.get(pk=report.pk),
+            expected_version=opened_at,
+            sections={**report.sections, "analysis": "Second analysis by Ada."},
+        )
+    report.refresh_from_db()
+    assert report.text("analysis") == "First analysis by Sam."
+    assert report.versions.count() == 2
+
+    # Through the page: the second person's text stays in the form, the saved one beside it.
+    client = Client()
+    client.force_login(colleague)
+    data = {**report.sections, "analysis": "Second analysis by Ada.", "version": opened_at,
+            "action": "save"}  # fmt: skip
+    response = client.post(reverse("documents:report", args=[report.pk]), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Second analysis by Ada." in body and "First analysis by Sam." in body
+    assert "changed by someone else" in body
+    report.refresh_from_db()
+    assert report.text("analysis") == "First analysis by Sam."
+
+
+def test_a_worker_of_another_team_cannot_read_a_report_or_its_pdf(cw, conference, login):
+    report = _submitted(cw, conference)
+    services.report_approve(acting_user=cw.manager, report=report)
+    client = login(cw.outsider)
+    for name in ("documents:report", "documents:report_pdf"):
+        assert client.get(reverse(name, args=[report.pk])).status_code == 404
+    assert client.post(reverse("documents:report_decide", args=[report.pk]),
+                       {"decision": "approve"}).status_code == 404  # fmt: skip
+    client = login(cw.partner)
+    assert client.get(reverse("documents:report", args=[report.pk])).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.report_start(acting_user=cw.outsider, kind="icpc", conference=conference)
+
+
+def test_an_approved_report_prints_as_pdf(cw, conference, login):
+    report = _submitted(cw, conference)
+    client = login(cw.worker)
+    url = reverse("documents:report_pdf", args=[report.pk])
+    assert client.get(url).status_code == 404  # not before it is signed off
+    services.report_approve(acting_user=cw.manager, report=report)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert b"Amelia Okafor" in pdf_text(response.content)
+    assert AuditEvent.objects.filter(event="documents.report.pdf", actor_id=cw.worker.pk)
+
+
+def test_the_pages_through_the_client(cw, conference, login, django_assert_max_num_queries):
+    client = login(cw.worker)
+    start = reverse("documents:conference_report", args=[conference.pk])
+    assert b"Start the report" in client.get(start).content
+    response = client.post(start)
+    report = Report.objects.get()
+    assert response.url == reverse("documents:report", args=[report.pk])
+    url = response.url
+    with django_assert_max_num_queries(40):
+        page = client.get(url)
+    assert page.status_code == 200 and b"The child&#x27;s voice" in page.content
+    # Autosave: the version comes back out of band for the next save.
+    auto = client.post(
+        reverse("documents:report_autosave", args=[report.pk]),
+        {**report.sections, "analysis": "Typed so far", "version": report.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert b"Draft saved" in auto.content and b'hx-swap-oob="true"' in auto.content
+    report.refresh_from_db()
+    assert report.text("analysis") == "Typed so far"
+    # Submitting with a required section empty keeps what was typed and says why.
+    data = {**report.sections, "recommendation": "", "version": report.version,
+            "action": "submit", "manager": cw.manager.pk}  # fmt: skip
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert b"govuk-error-summary" in refused.content and b"Typed so far" in refused.content
+    data["recommendation"] = "A plan."
+    assert client.post(url, data).status_code == 302
+    manager = login(cw.manager)
+    with django_assert_max_num_queries(20):
+        queue = manager.get(reverse("documents:sign_off"))
+    assert b"Amelia Okafor" in queue.content
+    refused = manager.post(reverse("documents:report_decide", args=[report.pk]),
+                           {"decision": "return", "comments": ""})  # fmt: skip
+    assert b"Say what needs to change" in refused.content
+    manager.post(reverse("documents:report_decide", args=[report.pk]), {"decision": "approve"})
+    report.refresh_from_db()
+    assert report.state == ReportState.APPROVED
+    assert ReportVersion.objects.filter(report=report, event="approved").exists()
