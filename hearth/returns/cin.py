@@ -9,7 +9,9 @@ census file read back (`read_cin_xml`).
 
 The census is taken "as at" the reference date (31 March of the collection year): an
 episode closed after it is open in the census, an assessment authorised after it is
-not yet authorised, and nothing that happened after it is included.
+not yet authorised, and nothing that happened after it is included. Work finished
+before the year began (an assessment authorised, a conference held, a plan ended) is
+left out of an episode that runs on into the year (rules 8696, 8715, 8930, 4013).
 """
 
 from __future__ import annotations
@@ -202,6 +204,7 @@ def _chunk(person_ids: list[int], period: Period) -> list[CINChild]:
     }
     for a in (
         AssessmentRow.objects.filter(episode_id__in=episode_ids, started_on__lte=ref)
+        .exclude(authorised_on__lt=period.start)
         .order_by("started_on", "pk")
         .values("pk", "episode_id", "started_on", "authorised_on", "factors")
     ):
@@ -217,6 +220,7 @@ def _chunk(person_ids: list[int], period: Period) -> list[CINChild]:
         )
     for p in (
         CINPlanRow.objects.filter(episode_id__in=episode_ids, start_date__lte=ref)
+        .exclude(end_date__lt=period.start)
         .order_by("start_date", "pk")
         .values("episode_id", "start_date", "end_date")
     ):
@@ -225,6 +229,7 @@ def _chunk(person_ids: list[int], period: Period) -> list[CINChild]:
         )
     for s in (
         Section47Enquiry.objects.filter(episode_id__in=episode_ids, started_on__lte=ref)
+        .exclude(icpc_held_on__lt=period.start)
         .order_by("started_on", "pk")
         .values("episode_id", "started_on", "icpc_due_on", "icpc_held_on", "icpc_required")
     ):
@@ -238,6 +243,7 @@ def _chunk(person_ids: list[int], period: Period) -> list[CINChild]:
         )
     plans = list(
         ChildProtectionPlan.objects.filter(person_id__in=person_ids, start_date__lte=ref)
+        .exclude(end_date__lt=period.start)
         .order_by("start_date", "pk")
         .values(
             "pk",
@@ -257,6 +263,7 @@ def _chunk(person_ids: list[int], period: Period) -> list[CINChild]:
             kind="review",
             held_on__isnull=False,
             held_on__lte=ref,
+            held_on__gte=period.start,
         )
         .order_by("held_on")
         .values("plan_id", "held_on")

@@ -25,9 +25,10 @@ def export_findings(
 
 def findings_by_rule(export: ReturnExport) -> list[dict[str, object]]:
     """How many children fail each rule: the summary at the top of the page."""
-    return list(
+    rows = (
         ReturnFinding.objects.filter(export=export)
         .values("code", "message", "is_query")
         .annotate(children=Count("child", distinct=True), total=Count("pk"))
         .order_by("is_query", "-children", "code")
     )
+    return [dict(r) for r in rows]

@@ -1,0 +1,108 @@
+"""Hearth's returns judged by the public validators (csc-validator-be-cin 0.1.13), each in
+its own venv under var/validators/ (created on the first run, reused after).
+
+- The census of a generated authority has no validator errors apart from those listed
+  below with their reasons; Hearth's own checks agree with the validator on it.
+- One record broken per rule, for more than 30 rules: Hearth and the validator report the
+  same rules for the same children.
+
+Select with `-m validators`; they run in `make test` too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from hearth.demo.generator import generate
+from hearth.returns.cin import Header, write_cin_xml
+from hearth.returns.cin_rules import CHECKS, check_children
+from hearth.returns.exports import cin_export
+from hearth.returns.tests.cin_cases import MUTATIONS, broken_children
+from hearth.returns.validators import CIN, ensure_venv, run_cin_validator
+
+pytestmark = [pytest.mark.validators]
+
+# Validator errors allowed on the generated authority, and why.
+ALLOWED_VALIDATOR_ERRORS = {
+    "1530": "The demo generator gives every UPN the LA number 999, which no authority has, "
+    "so that a synthetic UPN can never be a real pupil's; rule 1530 checks the LA number "
+    "against the real list.",
+}
+# Hearth errors on the generated authority that come from gaps in the demo generator,
+# reported to the lead (remove each when the generator is fixed).
+GENERATOR_GAPS = {
+    "8540": "Most generated children have no disability recorded (not even NONE); the "
+    "census needs one for every child with a referral going on to further action.",
+    "4220": "Unborn children (and half the planted duplicate records) have no ethnicity; the "
+    "census needs a code (NOBT where it is not yet obtained), and Hearth will not invent one.",
+}
+# Rules where csc-validator-be-cin 0.1.13 does not report a broken record in a file in the
+# DfE format (observed with the mutations in cin_cases.py), so agreement cannot be asked.
+VALIDATOR_BLIND = {
+    "8540": "its issue locations drop the child when the disability is missing or invalid",
+    "8832": "the rule names a column (LAchildID_cpp) that its table does not have",
+    "8614": "it does not report factors on an unauthorised assessment",
+    "8869": "it compares the whole list of factors with '21' as one value",
+    "8898": "it does not report a factor repeated in one assessment",
+    "8945Q": "it compares the whole list of factors with '18A' as one value",
+    "8950Q": "it compares the whole list of factors with '19A' as one value",
+    "8870Q": "it re-reads the parsed date with a day-month-year format and gets nothing",
+    "8935": "it counts open plans by plan number, so two in one episode are never found",
+}
+
+
+@pytest.fixture(scope="session")
+def cin_validator() -> Path:
+    return ensure_venv(CIN)
+
+
+def _by_child(pairs) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for rule, child in pairs:
+        out[child].add(rule)
+    return out
+
+
+@pytest.mark.django_db
+def test_generated_authority_census_passes_the_validator(cin_validator, tmp_path):
+    generate(children=400, seed=26, today=dt.date(2026, 6, 1))
+    path = tmp_path / "cin.xml"
+    findings = cin_export(2026, path)
+    issues, _seconds = run_cin_validator(path, 2026)
+
+    allowed = set(ALLOWED_VALIDATOR_ERRORS) | set(GENERATOR_GAPS)
+    errors = {i.rule for i in issues if not i.rule.endswith("Q")}
+    assert errors <= allowed, errors - allowed
+    ours = {x.code for x in findings if not x.is_query}
+    assert ours <= set(GENERATOR_GAPS), ours - set(GENERATOR_GAPS)
+
+    comparable = set(CHECKS) - set(VALIDATOR_BLIND)
+    theirs = {(i.rule, i.child) for i in issues if i.rule in comparable}
+    assert {(x.code, x.child) for x in findings if x.code in comparable} == theirs
+
+
+def test_broken_records_fail_the_same_rules_in_hearth_and_the_validator(cin_validator, tmp_path):
+    children, target = broken_children()
+    path = tmp_path / "broken.xml"
+    created = dt.datetime(2026, 4, 2, 9, 0, tzinfo=dt.UTC)
+    with path.open("w") as out:
+        write_cin_xml(Header(year=2026, lea="201", created=created), children, out)
+    issues, _seconds = run_cin_validator(path, 2026)
+    comparable = set(CHECKS) - set(VALIDATOR_BLIND)
+    theirs = _by_child((i.rule, i.child) for i in issues if i.rule in comparable)
+    ours = _by_child((x.code, x.child) for x in check_children(2026, children))
+
+    compared = [code for code in MUTATIONS if code in comparable]
+    assert len(compared) >= 30
+    for code in compared:
+        child = target[code]
+        assert code in theirs[child], f"the validator misses {code} on {child}"
+        assert ours[child] & comparable == theirs[child], child
+    for child in ("CP00000", "PL00000"):
+        assert not ours[child] and not theirs[child]
+    for code in set(MUTATIONS) & set(VALIDATOR_BLIND):
+        assert code in ours[target[code]]  # Hearth still finds what the validator cannot
