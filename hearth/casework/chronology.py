@@ -258,11 +258,15 @@ def _strategy(person_id: int, w: Window) -> Iterable[Entry]:
 
 
 def _section47(person_id: int, w: Window) -> Iterable[Entry]:
-    rows = Section47Enquiry.objects.filter(person_id=person_id).filter(
-        w.dates("started_on") | w.dates("completed_on") if (w.since or w.until) else Q()
+    rows = (
+        Section47Enquiry.objects.filter(person_id=person_id)
+        .filter(w.dates("started_on") | w.dates("completed_on") if (w.since or w.until) else Q())
+        .select_related("strategy_discussion")
     )
     for s in rows:
-        yield Entry(s.started_on, "s47", "Section 47 enquiry started")
+        # Started by the strategy discussion: placed just after it on the day.
+        held = s.strategy_discussion.held_at
+        yield Entry(s.started_on, "s47", "Section 47 enquiry started", at=held)
         if s.completed_on:
             found = "substantiated" if s.concerns_substantiated else "not substantiated"
             icpc = "initial conference needed" if s.icpc_required else "no initial conference"
