@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hearth.accounts import policy
@@ -23,6 +24,22 @@ if TYPE_CHECKING:
 
 def _staff(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and not user.is_partner)
+
+
+@dataclass(frozen=True)
+class CareAccess:
+    """What one user may do in one child's care record (one reading of the policy)."""
+
+    view: bool = False
+    edit: bool = False
+    review: bool = False
+
+
+def care_access(user: User, person_id: int) -> CareAccess:
+    if not _staff(user) or policy.person_access(user, person_id) is not policy.Access.FULL:
+        return CareAccess()
+    edit = user.role in policy.EDITING_ROLES
+    return CareAccess(view=True, edit=edit, review=edit or user.role == Role.REVIEWING_OFFICER)
 
 
 def can_view_care(user: User, person_id: int) -> bool:

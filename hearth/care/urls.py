@@ -1,4 +1,18 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from hearth.care import views
 
 app_name = "care"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("children/<int:person_id>/", views.summary, name="summary"),
+    path("children/<int:person_id>/start/", views.start, name="start"),
+    path("periods/<int:pk>/move/", views.move, name="move"),
+    path("periods/<int:pk>/end/", views.end, name="end"),
+    path("periods/<int:pk>/reviews/new/", views.review, name="review"),
+    path("periods/<int:pk>/search/", views.placement_search, name="search"),
+    path("placements/<int:pk>/notice/", views.notice, name="notice"),
+    path("placements/<int:pk>/visits/new/", views.visit, name="visit"),
+    path("carers/", views.carers, name="carers"),
+    path("carers/new/", views.carer_edit, name="carer_new"),
+    path("carers/<int:pk>/", views.carer_edit, name="carer_edit"),
+]

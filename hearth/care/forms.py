@@ -1,0 +1,238 @@
+"""Care forms. They check the shape of what was typed; the services check the rules
+(dates in order, codes valid on the day, a provider where the placement type needs
+one). Code lists come from the data files, so the choices follow the collection year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from hearth.care.models import Carer, CarerKind, NoticeReason, VisitBasis
+from hearth.core.codelists import codelist
+from hearth.core.forms import DateField
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not decided yet")]
+
+
+def _date(label: str, required: bool = True) -> DateField:
+    return DateField(label=label, required=required, help_text="For example, 27 3 2026")
+
+
+def _codes(name: str, *, blank: str = "", only: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    rows = [
+        (code, f"{code}: {label}")
+        for code, label in codelist(name).all_choices()
+        if not only or code in only
+    ]
+    return [("", blank), *rows] if blank else rows
+
+
+def tri_state(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class PlacementFields(forms.Form):
+    """Where the child will live; the provider, postcode and URN come from the carer."""
+
+    carer = forms.CharField(
+        label="Carer or provider reference",
+        required=False,
+        max_length=20,
+        help_text="From the carers register or the placement search, for example FC0042. "
+        "Leave blank for a placement with no registered carer (a hospital, say).",
+    )
+    placement_type = forms.ChoiceField(label="Placement type (SSDA903)")
+    provider_code = forms.ChoiceField(
+        label="Placement provider (if no carer reference)", required=False
+    )
+    postcode = forms.CharField(
+        label="Placement postcode (if no carer reference)", required=False, max_length=8
+    )
+    intended_until_18 = forms.ChoiceField(
+        label="Is the placement meant to last until the child is 18?",
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Visits are every 3 months after the first year of a long-term placement",
+    )
+    visit_basis = forms.ChoiceField(
+        label="Visiting pattern (reg 28)", choices=VisitBasis.choices, initial=VisitBasis.STANDARD
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["placement_type"].choices = _codes(  # type: ignore[attr-defined]
+            "ssda903_placement_type", blank="Choose a placement type"
+        )
+        self.fields["provider_code"].choices = _codes(  # type: ignore[attr-defined]
+            "ssda903_placement_provider", blank="From the carer"
+        )
+
+    def clean_carer(self) -> Carer | None:
+        ref = self.cleaned_data["carer"].strip().upper()
+        if not ref:
+            return None
+        found = Carer.objects.filter(reference=ref).first()
+        if found is None:
+            raise ValidationError(f"No carer or provider has the reference {ref}")
+        return found
+
+    def clean_placement_type(self) -> str:
+        value: str = self.cleaned_data["placement_type"]
+        if not value:
+            raise ValidationError("Choose a placement type")
+        return value
+
+
+class StartForm(PlacementFields):
+    start_date = _date("Date the child started to be looked after")
+    legal_status = forms.ChoiceField(label="Legal status")
+    category_of_need = forms.ChoiceField(label="Category of need")
+    home_postcode = forms.CharField(label="Home postcode", max_length=8, required=False)
+    uasc = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
+    field_order = ["start_date", "legal_status", "category_of_need", "home_postcode"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["legal_status"].choices = _codes(  # type: ignore[attr-defined]
+            "ssda903_legal_status", blank="Choose a legal status"
+        )
+        needs = tuple(f"N{i}" for i in range(1, 9))
+        self.fields["category_of_need"].choices = _codes(  # type: ignore[attr-defined]
+            "primary_need", blank="Choose a category of need", only=needs
+        )
+
+    def clean_legal_status(self) -> str:
+        value: str = self.cleaned_data["legal_status"]
+        if not value:
+            raise ValidationError("Choose a legal status")
+        return value
+
+    def clean_category_of_need(self) -> str:
+        value: str = self.cleaned_data["category_of_need"]
+        if not value:
+            raise ValidationError("Choose a category of need")
+        return value
+
+
+class MoveForm(PlacementFields):
+    on = _date("Date of the move")
+    reason = forms.ChoiceField(label="Reason for the placement change")
+    legal_status = forms.ChoiceField(
+        label="New legal status (only if it changes the same day)", required=False
+    )
+    field_order = ["on", "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = _codes(  # type: ignore[attr-defined]
+            "ssda903_reason_place_change", blank="Choose a reason"
+        )
+        self.fields["legal_status"].choices = _codes(  # type: ignore[attr-defined]
+            "ssda903_legal_status", blank="No change"
+        )
+
+    def clean_reason(self) -> str:
+        value: str = self.cleaned_data["reason"]
+        if not value:
+            raise ValidationError("Choose a reason for the placement change")
+        return value
+
+
+class NoticeForm(forms.Form):
+    given_on = _date("Date the carer gave notice")
+    reason = forms.ChoiceField(
+        label="Why the carer gave notice", choices=NoticeReason.choices, widget=forms.RadioSelect
+    )
+    notice_days = forms.IntegerField(
+        label="Notice period in days", min_value=0, max_value=365, initial=28
+    )
+    details = forms.CharField(label="What the carer said (optional)", required=False,
+                              widget=TEXTAREA)  # fmt: skip
+
+
+class ReviewForm(forms.Form):
+    held_on = _date("Date of the review")
+    participation = forms.ChoiceField(
+        label="How the child took part", widget=forms.RadioSelect, choices=[]
+    )
+    child_views = forms.CharField(label="The child's views", required=False, widget=TEXTAREA)
+    decisions = forms.CharField(label="Decisions", required=False, widget=TEXTAREA)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participation"].choices = _codes(  # type: ignore[attr-defined]
+            "ssda903_review_participation"
+        )
+
+
+class VisitForm(forms.Form):
+    visited_on = _date("Date of the visit")
+    seen_alone = forms.BooleanField(label="The child was seen alone", required=False)
+    child_views = forms.CharField(label="What the child said", required=False, widget=TEXTAREA)
+    notes = forms.CharField(label="Notes", required=False, widget=TEXTAREA)
+
+
+class EndForm(forms.Form):
+    on = _date("Date the child ceased to be looked after")
+    reason = forms.ChoiceField(label="Reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rows = [r for r in _codes("ssda903_reason_ceased", blank="Choose a reason") if r[0] != "X1"]
+        self.fields["reason"].choices = rows  # type: ignore[attr-defined]
+
+
+class CarerForm(forms.ModelForm[Carer]):
+    skills_text = forms.CharField(
+        label="Skills (comma separated)",
+        required=False,
+        help_text="For example: disability, teenagers, parent and child, therapeutic",
+    )
+
+    class Meta:
+        model = Carer
+        fields = [
+            "reference", "name", "kind", "provider_code", "urn", "approval_status",
+            "temporary_approval_until", "age_from", "age_to", "places", "vacancies",
+            "siblings", "postcode",
+        ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider_code"] = forms.ChoiceField(
+            label="Placement provider (SSDA903)", choices=_codes("ssda903_placement_provider")
+        )
+        self.fields["kind"].choices = CarerKind.choices  # type: ignore[attr-defined]
+        self.fields["temporary_approval_until"] = _date("Temporary approval until", required=False)
+        if self.instance.pk:
+            self.fields["skills_text"].initial = ", ".join(self.instance.skills)
+
+    def clean_skills_text(self) -> list[str]:
+        raw: str = self.cleaned_data["skills_text"]
+        return [s.strip().lower() for s in raw.split(",") if s.strip()]
+
+
+class SearchForm(forms.Form):
+    siblings = forms.IntegerField(
+        label="Children to place together", min_value=1, max_value=6, initial=1
+    )
+    needs = forms.CharField(label="Needs the carer should meet (comma separated)", required=False)
+    near = forms.CharField(
+        label="Postcode to be near (school or family)", required=False, max_length=8
+    )
+
+    def clean_needs(self) -> list[str]:
+        raw: str = self.cleaned_data["needs"]
+        return [s.strip().lower() for s in raw.split(",") if s.strip()]
+
+
+class DecisionForm(forms.Form):
+    choice = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose a carer, provider or family member"},
+    )
+    reasons = forms.CharField(label="Why this placement", widget=TEXTAREA)

@@ -1,0 +1,110 @@
+"""Reads for the care pages and for other apps. Every page reads a fixed number of
+queries whatever the size of the child's history: lists are capped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from hearth.care.models import (
+    Adoption,
+    CareLeaver,
+    CareLeaverContact,
+    Carer,
+    CareTask,
+    Episode,
+    HealthAssessment,
+    MissingEpisode,
+    PeriodOfCare,
+    Placement,
+    Review,
+    StatutoryVisit,
+    UASCStatus,
+)
+
+RECENT = 10
+
+
+@dataclass
+class CareSummary:
+    period: PeriodOfCare | None
+    periods: list[PeriodOfCare] = field(default_factory=list)
+    legal_status: str = ""
+    placement: Placement | None = None
+    episodes: list[Episode] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    visits: list[StatutoryVisit] = field(default_factory=list)
+    tasks: list[CareTask] = field(default_factory=list)
+    missing: list[MissingEpisode] = field(default_factory=list)
+    health: list[HealthAssessment] = field(default_factory=list)
+    adoption: Adoption | None = None
+    leaver: CareLeaver | None = None
+    contacts: list[CareLeaverContact] = field(default_factory=list)
+    uasc: UASCStatus | None = None
+
+
+def care_summary(person_id: int) -> CareSummary:
+    """Everything the child's care page shows (about a dozen queries)."""
+    periods = list(PeriodOfCare.objects.filter(person_id=person_id).order_by("-start_date")[:5])
+    period = periods[0] if periods else None
+    summary = CareSummary(period=period, periods=periods)
+    summary.leaver = (
+        CareLeaver.objects.filter(person_id=person_id).select_related("personal_adviser").first()
+    )
+    summary.contacts = list(CareLeaverContact.objects.filter(person_id=person_id)[:6])
+    summary.uasc = UASCStatus.objects.filter(person_id=person_id).first()
+    if period is None:
+        return summary
+    summary.episodes = list(
+        Episode.objects.filter(period=period).order_by("-start_date", "-pk")[:RECENT]
+    )
+    current = next((e for e in summary.episodes if e.end_date is None), None)
+    summary.legal_status = current.legal_status if current else ""
+    summary.placement = (
+        Placement.objects.filter(period=period)
+        .select_related("carer")
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    summary.reviews = list(
+        Review.objects.filter(period=period).select_related("chair").order_by("-held_on")[:RECENT]
+    )
+    summary.visits = list(
+        StatutoryVisit.objects.filter(person_id=person_id)
+        .select_related("visited_by")
+        .order_by("-visited_on", "-pk")[:RECENT]
+    )
+    summary.tasks = list(
+        CareTask.objects.filter(person_id=person_id, done_on__isnull=True).order_by("due_on")[
+            :RECENT
+        ]
+    )
+    summary.missing = list(
+        MissingEpisode.objects.filter(period=period).order_by("-started_at")[:RECENT]
+    )
+    summary.health = list(HealthAssessment.objects.filter(period=period)[:RECENT])
+    summary.adoption = Adoption.objects.filter(period=period).first()
+    return summary
+
+
+def current_period(person_id: int) -> PeriodOfCare | None:
+    return PeriodOfCare.objects.filter(person_id=person_id, end_date__isnull=True).first()
+
+
+def in_care_on(person_ids: list[int], day: dt.date) -> set[int]:
+    """Which of these children were looked after on `day` (for other apps' flags)."""
+    rows = PeriodOfCare.objects.filter(person_id__in=person_ids, start_date__lte=day).exclude(
+        end_date__lt=day
+    )
+    return set(rows.values_list("person_id", flat=True))
+
+
+def carers_page(kind: str = "", vacant: bool = False) -> QuerySet[Carer]:
+    qs = Carer.objects.order_by("name")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if vacant:
+        qs = qs.filter(vacancies__gt=0)
+    return qs

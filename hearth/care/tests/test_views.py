@@ -1,0 +1,181 @@
+"""Care pages: who may see and change them, failed forms keep what was typed, and the
+summary page reads a fixed number of queries however long the history."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hearth.care import services
+from hearth.care.models import CareTask, Episode, PeriodOfCare, PlacementDecision, Review
+from hearth.care.services import PlacementFacts
+from hearth.care.tests.conftest import D, carer
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def _date(prefix: str, day) -> dict[str, str]:
+    return {
+        f"{prefix}_0": str(day.day),
+        f"{prefix}_1": str(day.month),
+        f"{prefix}_2": str(day.year),
+    }
+
+
+def test_start_a_period_of_care(care, login):
+    client = login(care.worker)
+    assert "Start a period of care" in _text(client.get(f"/care/children/{care.child.pk}/"))
+    data = {
+        **_date("start_date", D(2026, 4, 2)), "legal_status": "C1", "category_of_need": "N1",
+        "home_postcode": "HT4 1AB", "carer": care.foster.reference, "placement_type": "U6",
+        "visit_basis": "standard", "intended_until_18": "",
+    }  # fmt: skip
+    response = client.post(f"/care/children/{care.child.pk}/start/", data)
+    assert response.status_code == 302
+    episode = Episode.objects.get()
+    assert (episode.reason_new_episode, episode.legal_status, episode.placement_type) == (
+        "S", "C1", "U6",
+    )  # fmt: skip
+    page = _text(client.get(f"/care/children/{care.child.pk}/"))
+    assert "Harbour household" in page
+    assert "5 May 2026" in page  # first review, 20 working days
+
+
+def test_failed_start_keeps_what_was_typed(care, login):
+    client = login(care.worker)
+    data = {
+        **_date("start_date", D(2026, 4, 2)), "legal_status": "C1", "category_of_need": "N1",
+        "home_postcode": "HT4 1AB", "carer": "", "placement_type": "U6", "postcode": "HT9 9ZZ",
+        "visit_basis": "standard",
+    }  # fmt: skip
+    page = _text(client.post(f"/care/children/{care.child.pk}/start/", data))
+    assert "There is a problem" in page
+    assert "needs a placement provider" in page
+    assert 'value="HT9 9ZZ"' in page and 'value="HT4 1AB"' in page
+    assert not PeriodOfCare.objects.exists()
+
+
+def test_notice_then_move(care, login):
+    period = care.start()
+    placement = period.placements.get()
+    client = login(care.worker)
+    response = client.post(
+        f"/care/placements/{placement.pk}/notice/",
+        {**_date("given_on", D(2026, 6, 1)), "reason": "CREQB", "notice_days": "28"},
+    )
+    assert response.status_code == 302
+    task = CareTask.objects.get()
+    assert (task.kind, task.due_on) == ("placement_move", D(2026, 6, 29))
+    form = _text(client.get(f"/care/periods/{period.pk}/move/"))
+    assert "the notice ends on 29 June 2026" in form
+    response = client.post(
+        f"/care/periods/{period.pk}/move/",
+        {**_date("on", D(2026, 6, 20)), "reason": "CREQB", "carer": care.foster2.reference,
+         "placement_type": "U6", "visit_basis": "standard", "legal_status": ""},
+    )  # fmt: skip
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_on == D(2026, 6, 20)
+    assert [e.reason_new_episode for e in Episode.objects.order_by("start_date")] == ["S", "P"]
+    assert Episode.objects.get(reason_new_episode="S").reason_place_change == "CREQB"
+
+
+def test_record_a_review(care, login):
+    period = care.start()
+    client = login(care.iro)
+    response = client.post(
+        f"/care/periods/{period.pk}/reviews/new/",
+        {**_date("held_on", D(2026, 4, 30)), "participation": "PN1",
+         "child_views": "I want to stay.", "decisions": "Stay with carers."},
+    )  # fmt: skip
+    assert response.status_code == 302
+    review = Review.objects.get()
+    assert (review.chair, review.next_due_on) == (care.iro, D(2026, 7, 30))
+
+
+def test_other_team_partner_cannot_see_or_change(care, login):
+    period = care.start()
+    for user in (care.outsider, care.partner):
+        client = login(user)
+        assert client.get(f"/care/children/{care.child.pk}/").status_code == 404
+        assert client.get(f"/care/periods/{period.pk}/move/").status_code == 404
+        assert client.post(f"/care/periods/{period.pk}/reviews/new/", {}).status_code == 404
+        assert client.get(f"/care/periods/{period.pk}/search/").status_code == 404
+
+
+def test_reviewing_officer_may_review_but_not_move(care, login):
+    period = care.start()
+    client = login(care.iro)
+    assert client.get(f"/care/children/{care.child.pk}/").status_code == 200
+    assert client.get(f"/care/periods/{period.pk}/reviews/new/").status_code == 200
+    assert client.get(f"/care/periods/{period.pk}/move/").status_code == 403
+
+
+def test_summary_queries_bounded(care, login, django_assert_max_num_queries):
+    period = care.start()
+    placement = period.placements.get()
+    for month in range(4, 12):
+        services.visit_record(acting_user=None, placement=placement, visited_on=D(2026, month, 3))
+    services.legal_status_change(acting_user=None, period=period, code="C1", on=D(2026, 5, 1))
+    services.legal_status_change(acting_user=None, period=period, code="C2", on=D(2026, 9, 1))
+    client = login(care.worker)
+    client.get(f"/care/children/{care.child.pk}/")
+    with django_assert_max_num_queries(30) as ctx:
+        _text(client.get(f"/care/children/{care.child.pk}/"))
+    few = len(ctx.captured_queries)
+    for month in range(1, 12):
+        services.review_record(acting_user=None, period=period, held_on=D(2026, month, 20)
+                               if month > 4 else D(2026, 4, 20 + month), participation="PN1",
+                               chair=None)  # fmt: skip
+    with django_assert_max_num_queries(few):
+        _text(client.get(f"/care/children/{care.child.pk}/"))
+
+
+def test_placement_search_ranks_with_reasons_and_records_the_decision(care, login, f):
+    near = carer("Near household", postcode="HT4 2AB", skills=["teenagers"], age_from=5, age_to=12)
+    carer("Far household", postcode="HX4 1AA", skills=["teenagers"], age_from=5, age_to=12)
+    carer("Too young household", postcode="HT4 2AB", age_from=0, age_to=4)
+    aunt = f.person(given_name="Grace", family_name="Okafor", date_of_birth=D(1985, 1, 1))
+    from hearth.people.models import Relationship
+
+    Relationship.objects.create(person=care.child, relative=aunt, kind="aunt_uncle")
+    period = care.start(home_postcode="HT4 1AB")
+    client = login(care.worker)
+    url = f"/care/periods/{period.pk}/search/?siblings=1&needs=teenagers&near=HT4+1AB"
+    page = _text(client.get(url))
+    assert page.index("Near household") < page.index("Far household")
+    assert "Approved for ages 5 to 12" in page
+    assert "Skills: teenagers" in page
+    assert "Outside the approval range (0 to 4)" in page
+    assert "Grace Okafor (Aunt)" in page
+    bad = _text(client.post(url, {"reasons": "Close to school."}))
+    assert "Choose a carer, provider or family member" in bad
+    assert "Close to school." in bad
+    response = client.post(url, {"choice": near.reference, "reasons": "Close to school."})
+    assert response.status_code == 302
+    decision = PlacementDecision.objects.get()
+    assert decision.carer == near
+    assert decision.ranking[0]["carer"] == near.reference
+
+
+def test_carers_register(care, login):
+    client = login(care.worker)
+    page = _text(client.get("/care/carers/?vacant=1"))
+    assert "Harbour household" in page
+    response = client.post(
+        "/care/carers/new/",
+        {"reference": "FC9001", "name": "Willow household", "kind": "foster",
+         "provider_code": "PR1", "approval_status": "approved", "age_from": "0", "age_to": "10",
+         "places": "2", "vacancies": "3", "postcode": "HT2 1AA", "skills_text": "babies"},
+    )  # fmt: skip
+    page = _text(response)
+    assert "There cannot be more vacancies than places" in page
+    assert not PeriodOfCare.objects.exists()
+    assert login(care.partner).get("/care/carers/").status_code == 403
+    _ = PlacementFacts

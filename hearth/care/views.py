@@ -1,0 +1,380 @@
+"""Care pages: the child's care summary, starting a period of care, a carer's notice
+and the move that follows, reviews, visits, the carers register and the placement
+search. Views parse, ask the care policy, call a selector or service, render. Someone
+who may not open the child's record gets "not found"; someone who may read but not do
+this gets "forbidden"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from hearth.accounts.models import User
+from hearth.care import forms as cf
+from hearth.care import policy, search, selectors, services
+from hearth.care.models import Carer, CarerKind, PeriodOfCare, Placement
+from hearth.core.codelists import codelist
+from hearth.core.models import ConflictError
+from hearth.people.models import Person
+from hearth.people.services import person_view_record
+
+Done = Callable[[dict[str, Any]], Any]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _gate(request: HttpRequest, person_id: int, need: str = "view") -> policy.CareAccess:
+    access = policy.care_access(_user(request), person_id)
+    if not access.view:
+        raise Http404
+    if not getattr(access, need):
+        raise PermissionDenied
+    return access
+
+
+def _summary_url(person_id: int) -> str:
+    return reverse("care:summary", args=[person_id])
+
+
+def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errs in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errs:
+                for message in e.messages:
+                    form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _form_view(
+    request: HttpRequest,
+    person: Person,
+    form: forms.Form,
+    act: Done,
+    *,
+    title: str,
+    success: str,
+    button: str = "Save",
+    template: str = "care/form.html",
+    **extra: Any,
+) -> HttpResponse:
+    """Run the service on a valid POST; on refusal the reasons go on the form and what
+    was typed stays in it."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ConflictError as e:
+            form.add_error(None, str(e))
+        except ValidationError as e:
+            _apply_errors(form, e)
+        else:
+            messages.success(request, success)
+            return redirect(_summary_url(person.pk))
+    context = {"person": person, "form": form, "title": title, "button": button, **extra}
+    return render(request, template, context)
+
+
+def _facts(d: dict[str, Any]) -> services.PlacementFacts:
+    return services.PlacementFacts(
+        placement_type=d["placement_type"],
+        carer=d["carer"],
+        provider_code=d.get("provider_code") or "",
+        postcode=d.get("postcode") or "",
+        intended_until_18=cf.tri_state(d.get("intended_until_18") or ""),
+        visit_basis=d.get("visit_basis") or "standard",
+    )
+
+
+# --- The child's care summary -------------------------------------------------------------
+
+
+def summary(request: HttpRequest, person_id: int) -> HttpResponse:
+    access = _gate(request, person_id)
+    person = get_object_or_404(Person, pk=person_id)
+    person_view_record(acting_user=_user(request), person=person, page="care")
+    found = selectors.care_summary(person_id)
+    labels = {
+        "ls": codelist("ssda903_legal_status"),
+        "place": codelist("ssda903_placement_type"),
+        "pn": codelist("ssda903_review_participation"),
+        "need": codelist("primary_need"),
+        "rec": codelist("ssda903_reason_ceased"),
+    }
+    return render(
+        request,
+        "care/summary.html",
+        {
+            "person": person,
+            "care": found,
+            "labels": labels,
+            "can_edit": access.edit,
+            "can_review": access.review,
+        },
+    )
+
+
+# --- Starting, moving, ending ----------------------------------------------------------
+
+
+def start(request: HttpRequest, person_id: int) -> HttpResponse:
+    _gate(request, person_id, "edit")
+    person = get_object_or_404(Person, pk=person_id)
+    home = person.addresses.filter(moved_out__isnull=True).order_by("-moved_in").first()
+    initial = {
+        "start_date": timezone.localdate(),
+        "home_postcode": home.postcode if home else "",
+        "carer": request.GET.get("carer", ""),
+    }
+    form = cf.StartForm(request.POST or None, initial=initial)
+    return _form_view(
+        request,
+        person,
+        form,
+        lambda d: services.care_period_start(
+            acting_user=_user(request),
+            person=person,
+            start_date=d["start_date"],
+            legal_status=d["legal_status"],
+            category_of_need=d["category_of_need"],
+            home_postcode=d["home_postcode"],
+            placement=_facts(d),
+            uasc=d["uasc"],
+        ),
+        title="Start a period of care",
+        success="Period of care started",
+        button="Start the period of care",
+    )
+
+
+def _period(request: HttpRequest, pk: int, need: str = "edit") -> PeriodOfCare:
+    period = get_object_or_404(PeriodOfCare.objects.select_related("person"), pk=pk)
+    _gate(request, period.person_id, need)
+    return period
+
+
+def _placement(request: HttpRequest, pk: int) -> Placement:
+    placement = get_object_or_404(
+        Placement.objects.select_related("person", "period", "carer"), pk=pk
+    )
+    _gate(request, placement.person_id, "edit")
+    return placement
+
+
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    current = period.placements.filter(end_date__isnull=True).select_related("carer").first()
+    notice = current.notices.order_by("-given_on").first() if current else None
+    initial = {
+        "on": timezone.localdate(),
+        "carer": request.GET.get("carer", ""),
+        "reason": notice.reason if notice else "",
+    }
+    form = cf.MoveForm(request.POST or None, initial=initial)
+    return _form_view(
+        request,
+        period.person,
+        form,
+        lambda d: services.placement_change(
+            acting_user=_user(request),
+            period=period,
+            on=d["on"],
+            placement=_facts(d),
+            reason=d["reason"],
+            legal_status=d["legal_status"],
+        ),
+        title="Move to a new placement",
+        success="The child's placement has been changed",
+        button="Record the move",
+        current=current,
+        notice=notice,
+    )
+
+
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    form = cf.EndForm(request.POST or None, initial={"on": timezone.localdate()})
+    return _form_view(
+        request,
+        period.person,
+        form,
+        lambda d: services.care_period_end(
+            acting_user=_user(request), period=period, on=d["on"], reason=d["reason"]
+        ),
+        title="End the period of care",
+        success="Period of care ended",
+    )
+
+
+def notice(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = _placement(request, pk)
+    form = cf.NoticeForm(
+        request.POST or None, initial={"given_on": timezone.localdate(), "notice_days": 28}
+    )
+    return _form_view(
+        request,
+        placement.person,
+        form,
+        lambda d: services.carer_notice_record(
+            acting_user=_user(request),
+            placement=placement,
+            given_on=d["given_on"],
+            reason=d["reason"],
+            notice_days=d["notice_days"],
+            details=d["details"],
+        ),
+        title="Record the carer's notice",
+        success="Notice recorded: a placement move is due when the notice ends",
+        button="Record the notice",
+    )
+
+
+def visit(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = _placement(request, pk)
+    form = cf.VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
+    return _form_view(
+        request,
+        placement.person,
+        form,
+        lambda d: services.visit_record(
+            acting_user=_user(request),
+            placement=placement,
+            visited_on=d["visited_on"],
+            seen_alone=d["seen_alone"],
+            child_views=d["child_views"],
+            notes=d["notes"],
+        ),
+        title="Record a statutory visit",
+        success="Visit recorded",
+    )
+
+
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk, "review")
+    form = cf.ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    user = _user(request)
+    return _form_view(
+        request,
+        period.person,
+        form,
+        lambda d: services.review_record(
+            acting_user=user,
+            period=period,
+            held_on=d["held_on"],
+            participation=d["participation"],
+            chair=user if user.role == "reviewing_officer" else None,
+            child_views=d["child_views"],
+            decisions=d["decisions"],
+        ),
+        title="Record a looked-after review",
+        success="Review recorded",
+        button="Record the review",
+        due=period.review_due_on,
+    )
+
+
+# --- Carers register and placement search ------------------------------------------------
+
+
+def carers(request: HttpRequest) -> HttpResponse:
+    if not policy.can_view_register(_user(request)):
+        raise PermissionDenied
+    kind = request.GET.get("kind", "")
+    vacant = request.GET.get("vacant") == "1"
+    page = Paginator(selectors.carers_page(kind, vacant), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "care/carers.html",
+        {
+            "page": page,
+            "kind": kind,
+            "vacant": vacant,
+            "kinds": CarerKind.choices,
+            "can_edit": policy.can_edit_register(_user(request)),
+        },
+    )
+
+
+def carer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not policy.can_edit_register(_user(request)):
+        raise PermissionDenied
+    instance = get_object_or_404(Carer, pk=pk) if pk else Carer()
+    form = cf.CarerForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        carer = form.save(commit=False)
+        carer.skills = form.cleaned_data["skills_text"]
+        try:
+            services.carer_save(acting_user=_user(request), carer=carer)
+        except ValidationError as e:
+            _apply_errors(form, e)
+        else:
+            messages.success(request, f"{carer.name} saved")
+            return redirect("care:carers")
+    return render(request, "care/carer_form.html", {"form": form, "carer": instance})
+
+
+def placement_search(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    person = period.person
+    home = person.addresses.filter(moved_out__isnull=True).order_by("-moved_in").first()
+    form = cf.SearchForm(
+        request.GET or None,
+        initial={"siblings": 1, "near": period.home_postcode or (home.postcode if home else "")},
+    )
+    options: list[search.Option] = []
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        req = search.Request(
+            age=person.age,
+            siblings=d["siblings"],
+            needs=tuple(d["needs"]),
+            near=d["near"] or "",
+        )
+        options = search.placement_search(req, timezone.localdate())
+    decision = cf.DecisionForm(request.POST or None)
+    if request.method == "POST" and decision.is_valid():
+        choice = decision.cleaned_data["choice"]
+        carer = Carer.objects.filter(reference=choice).first()
+        kin = None
+        if choice.startswith("kin-"):
+            kin = Person.objects.filter(pk=int(choice[4:])).first()
+        try:
+            services.placement_decision_record(
+                acting_user=_user(request),
+                period=period,
+                reasons=decision.cleaned_data["reasons"],
+                carer=carer,
+                kin_person=kin,
+                ranking=[o.as_dict() for o in options],
+            )
+        except ValidationError as e:
+            _apply_errors(decision, e)
+        else:
+            messages.success(request, "Decision recorded")
+            if carer is not None:
+                return redirect(f"{reverse('care:move', args=[period.pk])}?carer={carer.reference}")
+            return redirect(_summary_url(person.pk))
+    return render(
+        request,
+        "care/search.html",
+        {
+            "person": person,
+            "period": period,
+            "form": form,
+            "options": options,
+            "kin": search.kinship_options(person.pk),
+            "decision": decision,
+        },
+    )
