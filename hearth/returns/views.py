@@ -34,8 +34,8 @@ def _officer(request: HttpRequest) -> User:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
-    data = request.POST if request.method == "POST" else None
-    form = ExportForm(data, today=timezone.localdate())
+    posted = request.POST if request.method == "POST" else None
+    form = ExportForm(posted, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         export = export_start(
