@@ -1,0 +1,102 @@
+"""Care journeys in a real browser, with axe on every page and page state (including a
+refused form): starting a period of care, moving a placement after a carer's notice,
+and recording a review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from hearth.care.models import Episode, Review
+from hearth.care.tests.conftest import D
+from hearth.testing.browser import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _date(page: Page, field: str, day: dt.date) -> None:
+    for i, value in enumerate((day.day, day.month, day.year)):
+        page.locator(f"#id_{field}_{i}").fill(str(value))
+
+
+def _save(page: Page, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).click()
+
+
+def test_start_a_period_of_care(page: Page, live_server, care):
+    sign_in(page, live_server, care.worker)
+    page.goto(f"{live_server.url}/care/children/{care.child.pk}/")
+    expect(page.get_by_text("Not looked after.")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Start a period of care").click()
+    _date(page, "start_date", D(2026, 4, 2))
+    page.get_by_label("Legal status").select_option("C1")
+    page.get_by_label("Category of need").select_option("N1")
+    page.get_by_label("Placement type (SSDA903)").select_option("U6")
+    page.get_by_label("Placement postcode (if no carer reference)").fill("HT9 9ZZ")
+    _save(page, "Start the period of care")
+    # Refused: a foster placement needs a provider; what was typed is kept.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("needs a placement provider")
+    expect(page.get_by_label("Placement postcode (if no carer reference)")).to_have_value("HT9 9ZZ")
+    assert_accessible(page)
+    page.get_by_label("Carer or provider reference").fill(care.foster.reference)
+    _save(page, "Start the period of care")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Period of care started")
+    expect(page.get_by_text("Harbour household (HARBOUR HOUSEHOLD)")).to_be_visible()
+    expect(page.get_by_role("cell", name="C1", exact=True)).to_be_visible()
+    assert_accessible(page)
+    assert Episode.objects.get().reason_new_episode == "S"
+
+
+def test_move_after_a_carers_notice(page: Page, live_server, care):
+    period = care.start()
+    sign_in(page, live_server, care.worker)
+    page.goto(f"{live_server.url}/care/children/{care.child.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record a carer's notice").click()
+    assert_accessible(page)
+    _date(page, "given_on", D(2026, 6, 1))
+    page.get_by_label("The child's behaviour").check()
+    _save(page, "Record the notice")
+    expect(page.get_by_role("cell", name="Find a new placement: the carer has given notice"))
+    expect(page.get_by_text("29 June 2026")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Move to a new placement").click()
+    expect(page.locator(".govuk-inset-text")).to_contain_text("the notice ends on 29 June 2026")
+    _date(page, "on", D(2026, 6, 20))
+    page.get_by_label("Carer or provider reference").fill("NOBODY")
+    page.get_by_label("Placement type (SSDA903)").select_option("U6")
+    _save(page, "Record the move")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("No carer or provider has")
+    assert_accessible(page)
+    page.get_by_label("Carer or provider reference").fill(care.foster2.reference)
+    _save(page, "Record the move")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("placement has been changed")
+    expect(page.get_by_text("Linden household")).to_be_visible()
+    assert_accessible(page)
+    assert [e.reason_new_episode for e in Episode.objects.filter(period=period)] == ["S", "P"]
+
+
+def test_record_a_review(page: Page, live_server, care):
+    care.start()
+    sign_in(page, live_server, care.iro)
+    page.goto(f"{live_server.url}/care/children/{care.child.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record a review").click()
+    expect(page.get_by_text("The next review is due by 5 May 2026.")).to_be_visible()
+    _date(page, "held_on", D(2026, 4, 30))
+    _save(page, "Record the review")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("required")
+    assert_accessible(page)
+    page.get_by_label("PN1: Attends and speaks for themselves").check()
+    page.get_by_label("The child's views").fill("I want to stay with my carers.")
+    _save(page, "Record the review")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review recorded")
+    expect(page.get_by_text("The child said: “I want to stay with my carers.”")).to_be_visible()
+    assert_accessible(page)
+    assert Review.objects.get().next_due_on == D(2026, 7, 30)
