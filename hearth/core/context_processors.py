@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Front door", reverse("frontdoor:dashboard")))
     if user.role in {"team_manager", "service_manager"} and user.team_id:
         items.append(("Team", reverse("workforce:team")))
+    if user.role in {"team_manager", "service_manager", "performance_officer"}:
+        items.append(("Indicators", reverse("insights:dashboard")))
     if user.is_partner:
         items.append(("Requests for information", reverse("frontdoor:partner_requests")))
         items.append(("My referrals", reverse("frontdoor:partner_referrals")))
