@@ -1,0 +1,98 @@
+"""Missing episodes (return interview within 72 hours), adoption (dates in order,
+RD1-RD4 on a reversed decision, AD1 adopter codes), UASC, care leavers and health."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from hearth.care import services
+from hearth.care.models import Adoption, CareTask, HealthKind, MissingEpisode, UASCStatus
+from hearth.care.tests.conftest import D
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+
+
+def test_missing_episode_return_interview_due_in_72_hours(care):
+    period = care.start()
+    row = services.missing_record(
+        acting_user=care.worker, period=period, kind="M", started_at=at(D(2026, 6, 4), 19),
+        ended_at=at(D(2026, 6, 5), 22, 30),
+    )  # fmt: skip
+    assert row.interview_due_at == at(D(2026, 6, 8), 22, 30)
+    task = CareTask.objects.get(kind="return_interview")
+    assert task.due_on == D(2026, 6, 8)
+
+
+def test_missing_episode_bad_input(care):
+    period = care.start()
+    with pytest.raises(ValidationError, match="returned after they went missing"):
+        services.missing_record(
+            acting_user=care.worker, period=period, kind="A", started_at=at(D(2026, 6, 4), 19),
+            ended_at=at(D(2026, 6, 4), 18),
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="not a valid code"):
+        services.missing_record(acting_user=care.worker, period=period, kind="X",
+                                started_at=at(D(2026, 6, 4), 19))  # fmt: skip
+    with pytest.raises(ValidationError, match="not yet in care"):
+        services.missing_record(acting_user=care.worker, period=period, kind="M",
+                                started_at=at(D(2026, 3, 1), 19))  # fmt: skip
+    assert not MissingEpisode.objects.exists()
+
+
+def test_adoption_journey_and_reversal(care):
+    period = care.start()
+    row = services.adoption_record(
+        acting_user=care.worker, period=period, should_be_placed_on=D(2026, 5, 1),
+        values={"placement_order_on": D(2026, 7, 1), "matched_on": D(2026, 9, 1),
+                "adopter_sex": "MF", "adopter_legal_status": "L11", "number_of_adopters": 2},
+    )  # fmt: skip
+    assert (row.matched_on, row.adopter_sex) == (D(2026, 9, 1), "MF")
+    with pytest.raises(ValidationError, match="before matching"):
+        services.adoption_record(acting_user=care.worker, period=period,
+                                 should_be_placed_on=D(2026, 5, 1),
+                                 values={"placed_on": D(2026, 8, 1)})  # fmt: skip
+    with pytest.raises(ValidationError, match="RD1 to RD4"):
+        services.adoption_record(acting_user=care.worker, period=period,
+                                 should_be_placed_on=D(2026, 5, 1),
+                                 values={"reversed_on": D(2026, 10, 1)})  # fmt: skip
+    reversal = {"reversed_on": D(2026, 10, 1), "reversed_reason": "RD3"}
+    services.adoption_record(acting_user=care.worker, period=period,
+                             should_be_placed_on=D(2026, 5, 1), values=reversal)  # fmt: skip
+    assert Adoption.objects.get().reversed_reason == "RD3"
+
+
+def test_uasc_recorded_at_start_and_ceased(care):
+    care.start(uasc=True)
+    services.uasc_cease(acting_user=care.worker, person=care.child, on=D(2026, 9, 1))
+    assert UASCStatus.objects.get().ceased_on == D(2026, 9, 1)
+
+
+def test_health_moves_the_next_assessment(care):
+    period = care.start()
+    services.health_record(acting_user=care.worker, period=period, kind=HealthKind.INITIAL,
+                           done_on=D(2026, 4, 20))  # fmt: skip
+    period.refresh_from_db()
+    assert period.health_assessment_due_on == D(2027, 4, 20)  # aged 7: every 12 months
+    with pytest.raises(ValidationError, match="0 to 40"):
+        services.health_record(acting_user=care.worker, period=period, kind=HealthKind.SDQ,
+                               done_on=D(2026, 4, 20), sdq_score=55)  # fmt: skip
+
+
+def test_care_leaver_and_permission(care):
+    row = services.care_leaver_record(
+        acting_user=care.worker, person=care.child, eligibility="relevant",
+        personal_adviser=care.worker, pathway_plan_on=D(2026, 5, 1),
+    )  # fmt: skip
+    assert row.pathway_review_due_on == D(2026, 11, 1)
+    with pytest.raises(PermissionDenied):
+        services.care_leaver_record(acting_user=care.outsider, person=care.child,
+                                    eligibility="relevant")  # fmt: skip
