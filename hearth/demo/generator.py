@@ -24,6 +24,7 @@ which records are the same child, for scoring duplicate detection.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import operator
 import random
@@ -169,6 +170,11 @@ class Summary:
     cin_episodes: int = 0
     contact_flags: int = 0
     information_requests: int = 0
+    assessments: int = 0
+    strategy_discussions: int = 0
+    child_protection_plans: int = 0
+    cin_plans: int = 0
+    case_notes: int = 0
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -361,6 +367,7 @@ _PLAIN_FIELDS = (
     models.BooleanField,
     models.DateField,  # and DateTimeField
     models.ForeignKey,
+    models.JSONField,  # written as its JSON text
 )
 
 
@@ -393,6 +400,11 @@ def write_rows(model: type[models.Model], pending: Sequence[Pending]) -> None:
         for name, value in item.items():
             row[index[name]] = value
         rows.append(row)
+    for i, f in enumerate(fields):
+        if isinstance(f, models.JSONField):
+            for row in rows:
+                if row[i] is not None:
+                    row[i] = json.dumps(row[i])
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
     with connection.cursor() as cursor:
