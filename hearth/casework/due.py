@@ -57,10 +57,15 @@ def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value
 
 
-def tasks_sync(row: Any, ts: Timescales) -> None:
-    """Create, move, close or remove the tasks for `row`'s due dates."""
+def task_values(
+    row: Any, ts: Timescales, now: dt.datetime | None = None
+) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """For each of `row`'s due dates, the key of its task and the task's values (None
+    where there should be no task): what `tasks_sync` writes, and what the demo
+    generator writes in bulk."""
+    now = now or timezone.now()
     label = row._meta.label_lower
-    now = timezone.now()
+    found: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
     for spec in row.due_specs():
         start = _as_date(spec.last or spec.start)
         rule = ts.rule(spec.code, start) if start else ts.book.versions(spec.code)[-1]
@@ -68,22 +73,34 @@ def tasks_sync(row: Any, ts: Timescales) -> None:
         key = {"source_type": label, "source_id": row.pk, "source_field": field}
         due = _as_date(getattr(row, field))
         if rule.produces.task is None or due is None:
-            Task.objects.filter(**key).delete()
+            found.append((key, None))
             continue
         target = getattr(row, rule.produces.target_date) if rule.produces.target_date else None
-        Task.objects.update_or_create(
-            **key,
-            defaults={
-                "person_id": row.person_id,
-                "rule_code": spec.code,
-                "title": rule.produces.task.title,
-                "role": rule.produces.task.role,
-                "due_on": due,
-                "target_on": _as_date(target),
-                "done_on": spec.met_on,
-                "updated_at": now,
-            },
+        found.append(
+            (
+                key,
+                {
+                    "person_id": row.person_id,
+                    "rule_code": spec.code,
+                    "title": rule.produces.task.title,
+                    "role": rule.produces.task.role,
+                    "due_on": due,
+                    "target_on": _as_date(target),
+                    "done_on": spec.met_on,
+                    "updated_at": now,
+                },
+            )
         )
+    return found
+
+
+def tasks_sync(row: Any, ts: Timescales) -> None:
+    """Create, move, close or remove the tasks for `row`'s due dates."""
+    for key, values in task_values(row, ts):
+        if values is None:
+            Task.objects.filter(**key).delete()
+        else:
+            Task.objects.update_or_create(**key, defaults=values)
 
 
 def save_with_due_dates(

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from hearth.accounts.models import EmploymentType, Role, Team, User
 from hearth.audit.models import AuditEvent
+from hearth.casework import models as cw
 from hearth.casework.models import CINEpisode
 from hearth.core.codelists import codelist
 from hearth.demo.generator import generate
@@ -33,6 +34,13 @@ from hearth.testing import factories
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 6, 1)
+# The case histories hanging off the episodes (hearth.demo.casework).
+CASEWORK_ROWS = (
+    cw.Task, cw.CaseNote, cw.CaseAction, cw.ConferenceReport, cw.ConferenceInvitee,
+    cw.Conference, cw.CoreGroupMeeting, cw.CINReview, cw.ChildProtectionPlan, cw.CINPlan,
+    cw.Section47Enquiry, cw.StrategyAttendee, cw.StrategyDiscussion, cw.ChildSeen,
+    cw.Assessment, cw.EpisodeClosure,
+)  # fmt: skip
 CHILD_AREAS = ["assessment", "child_protection", "children_in_care", "leaving_care"]
 
 
@@ -52,6 +60,8 @@ def _people() -> list[tuple[str, str, str, dt.date | None, str, str]]:
 def _forget_people() -> None:
     """Delete the generated people and the front door's and casework's records of them."""
     Contact.objects.all().delete()
+    for model in CASEWORK_ROWS:  # children before their parents
+        model.objects.all().delete()
     CINEpisode.objects.all().delete()
     Person.objects.all().delete()
 
