@@ -198,3 +198,22 @@ def test_sign_off_queue_oldest_deadline_first(sc, login):
     page = login(sc.manager).get("/team/sign-off/").content.decode()
     assert "2 days late" in page
     assert login(sc.sam).get("/team/sign-off/").status_code == 404
+
+
+def test_case_supervision_decisions_are_on_the_chronology(sc):
+    from hearth.casework.chronology import chronology
+
+    child = sc.child(sc.sam)
+    services.supervision_record(
+        acting_user=sc.manager, worker=sc.sam, held_on=TODAY, kind="case",
+        discussions=[{"person": child, "decisions": "Refer to the edge of care team",
+                      "actions": [{"description": "Referral", "owner": sc.sam, "due_on": TODAY}]}],
+    )  # fmt: skip
+    entries = [e for e in chronology(child.pk) if e.kind == "supervision"]
+    assert [(e.on, e.title, e.by) for e in entries] == [
+        (TODAY, "Case supervision of Sam Rivers", "Tom Reid")
+    ]
+    assert entries[0].detail == (
+        "Refer to the edge of care team Actions: Referral (Sam Rivers, by 20 January 2027)."
+    )
+    assert chronology(child.pk, until=TODAY - dt.timedelta(days=1), kinds=["supervision"]) == []
