@@ -1,6 +1,8 @@
-"""The statutory process in a real browser, from the referral to the child protection
-plan: assessment, strategy discussion, section 47 enquiry, initial conference and plan.
-axe runs on every page and page state, including an error."""
+"""The statutory process in a real browser, the whole journey the issue names: referral,
+assessment, strategy discussion, section 47 enquiry, initial conference, plan, two
+visits (one with no access), "My work" showing what is due next, and the review
+conference that continues the plan. axe runs on every page and page state, including
+an error."""
 
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ def _save(page: Page, name: str) -> None:
         page.get_by_role("button", name=name).click()
 
 
-def test_referral_to_child_protection_plan(page: Page, live_server, cw):
+def test_referral_to_review_conference(page: Page, live_server, cw):
     # The referral: the front door's decision opens the episode (Monday 4 January 2027).
     services.cin_episode_open(
         acting_user=None, person=cw.child, referral_date=dt.date(2027, 1, 4), referral_source="2A"
@@ -143,4 +145,64 @@ def test_referral_to_child_protection_plan(page: Page, live_server, cw):
     expect(_row(page, "Next review conference")).to_contain_text("27 April 2027")
     expect(_row(page, "First core group")).to_contain_text("10 February 2027")
     expect(_row(page, "First core group")).to_contain_text("Due today")
+    assert_accessible(page)
+
+    # Two visits on Wednesday 10 February 2027: the child seen alone, then no access.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record a case note or visit").click()
+    assert_accessible(page)
+    page.get_by_label("Home visit").check()
+    page.get_by_label("Time").fill("09:00")
+    page.get_by_label("The child was seen", exact=True).check()
+    page.get_by_label("The child was seen alone").check()
+    page.get_by_label("The child's words").fill("I like my new bed.")
+    page.get_by_label("Note", exact=True).fill("Saw Amelia in her room.")
+    _save(page, "Save")
+    expect(page.get_by_text("The child said: “I like my new bed.”")).to_be_visible()
+    # Seen alone today: the next visit is due 10 working days later, Wed 24 February.
+    expect(_row(page, "Next visit (child seen alone)")).to_contain_text("24 February 2027")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record a case note or visit").click()
+    page.get_by_label("School visit").check()
+    page.get_by_label("Time").fill("11:00")
+    page.get_by_label("No access: the visit could not go ahead").check()
+    page.get_by_label("The child was not there").check()
+    _save(page, "Save")
+    expect(page.get_by_text("The child was not there").first).to_be_visible()
+    expect(_row(page, "Next visit (child seen alone)")).to_contain_text("24 February 2027")
+    assert_accessible(page)
+
+    # My work: the worker's home page lists what is due for Amelia, soonest first.
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
+    due = page.get_by_role("table").filter(has_text="Everything due for your children")
+    expect(due).to_contain_text("Visit the child and see them alone")
+    expect(due).to_contain_text("24 February 2027")
+    expect(due).to_contain_text("Hold the child protection review conference")
+    assert_accessible(page)
+
+    # The review conference, brought forward to today by the chair, continues the plan;
+    # the next review is due within 6 months (10 August 2027).
+    page.goto(f"{live_server.url}/casework/children/{cw.child.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Set the review conference")).click()
+    expect(page.locator("#id_scheduled_on_0")).to_have_value("27")  # due 27 April 2027
+    assert_accessible(page)
+    _date(page, "scheduled_on", dt.date(2027, 2, 10))
+    _save(page, "Save")
+    expect(page.get_by_text("Set for 10 February 2027")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role(
+            "link", name=re.compile("^Record the outcome of the child protection review")
+        ).click()
+    expect(page.locator("#id_held_on_0")).to_have_value("10")
+    page.get_by_role("group", name=re.compile("need a child protection plan")).get_by_label(
+        "Yes"
+    ).check()
+    page.get_by_label("Emotional abuse").check()
+    assert_accessible(page)
+    _save(page, "Record the outcome")
+    expect(page.get_by_text("Child protection plan: EMO: Emotional abuse")).to_be_visible()
+    expect(_row(page, "Next review conference")).to_contain_text("10 August 2027")
     assert_accessible(page)

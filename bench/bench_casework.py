@@ -1,0 +1,212 @@
+"""Benchmark: a social worker's "My work", a team's overdue list, and recomputing every
+due date (casework issue).
+
+- casework.my_work.p95_ms              goal < 100 at 100,000 children
+- casework.team_overdue.p95_ms         goal < 100 at 100,000 children
+- casework.recompute_due_dates.seconds goal < 300 at 100,000 children
+
+On the 100,000-child scale database (var/bench/children_100k.sqlite3, built once by the
+demo generator with its case histories, and reused while the generator is unchanged).
+
+- My work: the page (`/casework/my-work/`) through Django's test client, signed in as
+  each of ten workers carrying 25 children. The demo's workers carry 10 to 22, so each
+  is given 25 open children of the child protection and assessment teams (with their
+  tasks, plan actions and contacts) in a transaction that is rolled back at the end.
+- Team overdue: the page (`/casework/team/overdue/`) as the managers of the demo's
+  child protection and assessment teams (a team of 8: six social workers, a senior
+  practitioner and the manager).
+- Recompute: `hearth timescales_recompute` (every registered app's open rows), timed
+  once, in a transaction rolled back afterwards so the database is unchanged.
+
+Each page's query count is printed beside its time.
+
+Run alone:  HEARTH_ENV=bench .venv/bin/python bench/bench_casework.py
+            [--database-url sqlite:////tmp/small.sqlite3]  (an existing database, for a
+            quick try; the figures are only reported at 100,000 children)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # found beside this file, on the path set above
+
+SCALE = "children_100k"
+WARM_UP = 20
+SAMPLES = 300
+WORKERS = 10
+CASELOAD = 25
+
+
+class _RollbackError(Exception):
+    pass
+
+
+def _workers() -> list[Any]:
+    """Ten social workers of a bench team, each allocated 25 open children of the child
+    protection and assessment teams (a second open involvement, rolled back later)."""
+    import datetime as dt
+
+    from hearth.accounts.models import Role, ServiceArea, Team, User
+    from hearth.people.models import Involvement, Person
+
+    team = Team.objects.create(name="Bench casework team", service_area=ServiceArea.ASSESSMENT)
+    children = list(
+        Person.objects.filter(
+            involvements__ended__isnull=True,
+            involvements__team__service_area__in=[
+                ServiceArea.CHILD_PROTECTION,
+                ServiceArea.ASSESSMENT,
+            ],
+            restricted=False,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()[: WORKERS * CASELOAD]
+    )
+    workers = []
+    for i in range(WORKERS):
+        user = User.objects.create_user(
+            f"bench-casework-{i}@example.test",
+            None,
+            role=Role.SOCIAL_WORKER,
+            team=team,
+            full_name=f"Bench worker {i}",
+        )
+        mine = children[i * CASELOAD : (i + 1) * CASELOAD]
+        Involvement.objects.bulk_create(
+            Involvement(
+                person_id=pk, team=team, worker=user, reason="Bench", started=dt.date(2026, 1, 5)
+            )
+            for pk in mine
+        )
+        workers.append(user)
+    return workers
+
+
+def _managers() -> list[Any]:
+    from hearth.accounts.models import Role, ServiceArea, User
+
+    return list(
+        User.objects.filter(
+            role=Role.TEAM_MANAGER,
+            is_active=True,
+            team__service_area__in=[ServiceArea.CHILD_PROTECTION, ServiceArea.ASSESSMENT],
+        ).order_by("pk")[:20]
+    )
+
+
+def _page_times(users: list[Any], path: str, samples: int) -> tuple[list[float], int, int]:
+    """Milliseconds per page over `samples` requests rotating through `users`, the
+    largest query count seen, and the most rows listed."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    clients = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    times: list[float] = []
+    queries = 0
+    for i in range(WARM_UP + samples):
+        client = clients[i % len(clients)]
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (path, response.status_code)
+        if i >= WARM_UP:
+            times.append(elapsed)
+            queries = max(queries, len(captured.captured_queries))
+    return times, queries, len(clients)
+
+
+def _counts() -> str:
+    from hearth.casework.models import CaseNote, ChildProtectionPlan, Task
+
+    return (
+        f"{Task.objects.count():,} tasks, {CaseNote.objects.count():,} case notes, "
+        f"{ChildProtectionPlan.objects.count():,} CP plans"
+    )
+
+
+def measure(samples: int, report: bool) -> int:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from hearth.people.models import Person
+
+    children = Person.objects.filter(kind="child").count()
+    data = _counts()
+    commit = harness.commit()
+    failed = 0
+    try:
+        with transaction.atomic():
+            workers = _workers()
+            times, queries, users = _page_times(workers, "/casework/my-work/", samples)
+            p95 = harness.percentile(times, 95)
+            note = (
+                f"{harness.summary_note(times, WARM_UP)}; {queries} queries a page; "
+                f"{users} workers with {CASELOAD} children each; {data}; commit {commit}"
+            )
+            if report:
+                failed += not harness.emit(
+                    "casework.my_work.p95_ms", p95, "ms", "< 100", children, note
+                )
+            else:
+                print(f"casework.my_work.p95_ms = {p95:.1f} ms ({note})")
+            managers = _managers()
+            times, queries, users = _page_times(managers, "/casework/team/overdue/", samples)
+            p95 = harness.percentile(times, 95)
+            note = (
+                f"{harness.summary_note(times, WARM_UP)}; {queries} queries a page; the "
+                f"overdue lists of {users} teams of 8; {data}; commit {commit}"
+            )
+            if report:
+                failed += not harness.emit(
+                    "casework.team_overdue.p95_ms", p95, "ms", "< 100", children, note
+                )
+            else:
+                print(f"casework.team_overdue.p95_ms = {p95:.1f} ms ({note})")
+            started = time.perf_counter()
+            call_command("timescales_recompute", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            seconds = time.perf_counter() - started
+            note = f"hearth timescales_recompute over every open row; {data}; commit {commit}"
+            if report:
+                failed += not harness.emit(
+                    "casework.recompute_due_dates.seconds", seconds, "s", "< 300", children, note
+                )
+            else:
+                print(f"casework.recompute_due_dates.seconds = {seconds:.1f} s ({note})")
+            raise _RollbackError
+    except _RollbackError:
+        pass
+    return failed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="an existing database, for a quick try")
+    parser.add_argument("--samples", type=int, default=SAMPLES)
+    args = parser.parse_args()
+    if args.database_url:
+        harness.setup_django(args.database_url)
+        return measure(args.samples, report=False)
+    harness.open_scale_database(SCALE, "sqlite")
+    started = time.perf_counter()
+    failed = measure(args.samples, report=True)
+    print(f"   ({statistics.fmean([time.perf_counter() - started]):.0f} s in all)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
