@@ -42,3 +42,19 @@ def cin_export(year: int, path: Path, *, progress: Progress | None = None) -> li
         write_cin_xml(Header(year=year, lea=la_number()), checked(), out)
     os.replace(partial, path)
     return findings + checker.finish()
+
+
+def ssda903_export(year: int, path: Path, *, progress: Progress | None = None) -> list[Finding]:
+    """Write the SSDA903 CSV set for a collection year as one zip file at `path`, and
+    return Hearth's findings on it."""
+    from hearth.returns.ssda903 import check_903, ssda903_return, write_zip
+
+    if progress:
+        progress(0, 1)
+    ret = ssda903_return(year)
+    partial = path.with_suffix(path.suffix + ".part")
+    write_zip(ret, partial)
+    os.replace(partial, path)
+    if progress:
+        progress(ret.children, ret.children)
+    return check_903(ret)

@@ -85,3 +85,17 @@ class ReturnFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.child}"
+
+
+class WorkerRegistration(models.Model):
+    """A social worker's Social Work England registration number, the SW_ID of the
+    SSDA903 SWEpisodes table (begins "SW"). Held here until the workforce record
+    carries it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sw_registration"
+    )
+    number = models.CharField(max_length=20)
+
+    def __str__(self) -> str:
+        return self.number

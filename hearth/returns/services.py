@@ -163,6 +163,12 @@ def _produce(export: ReturnExport, progress: Progress) -> tuple[list[Finding], s
         name = f"cin_census_{export.year}_{export.pk}.xml"
         findings = cin_export(export.year, export_dir() / name, progress=progress)
         return findings, name
+    if export.kind == ReturnKind.SSDA903:
+        from hearth.returns.exports import ssda903_export
+
+        assert export.year
+        name = f"ssda903_{export.year}_{export.pk}.zip"
+        return ssda903_export(export.year, export_dir() / name, progress=progress), name
     raise ValueError(f"Hearth cannot produce {export.kind} yet")
 
 

@@ -96,7 +96,7 @@ _LAC_SCRIPT = r"""
 import json, sys, warnings, os, logging
 warnings.filterwarnings("ignore")
 logging.disable(logging.CRITICAL)
-from lac_validator import lac_validator, create_issue_df
+from lac_validator import lac_validator
 from lac_validator.report import Report
 from lac_validator.utils import process_uploaded_files
 from lac_validator.rules.ruleset_utils import get_year_ruleset
@@ -107,8 +107,8 @@ v = lac_validator.LacValidator(metadata={"collectionYear": year, "localAuthority
                                files=process_uploaded_files({"This year": files}),
                                registry=registry, selected_rules=None)
 r = Report(v.ds_results, registry)
-df = create_issue_df(r.report, r.error_report)
-out = [{"rule": str(x["rule_code"]), "child": str(x["child_id"])} for x in df.to_dict("records")]
+df = r.child_report
+out = [{"rule": str(x["Code"]), "child": str(x["CHILD"])} for x in df.to_dict("records")]
 json.dump({"issues": out}, open(out_path, "w"))
 """
 
@@ -127,13 +127,16 @@ def _run(spec: ValidatorSpec, script: str, args: list[str]) -> dict[str, object]
         script_path.write_text(script)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
         # The CIN package writes a log file into the working directory on import.
-        subprocess.run(
+        done = subprocess.run(
             [str(python), str(script_path), *args, str(out)],
-            check=True,
+            check=False,
             cwd=tmp,
             env=env,
             capture_output=True,
+            text=True,
         )
+        if done.returncode:
+            raise RuntimeError(f"{spec.name} validator failed: {done.stderr[-3000:]}")
         result: dict[str, object] = json.loads(out.read_text())
         return result
 

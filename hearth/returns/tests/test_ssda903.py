@@ -1,0 +1,70 @@
+"""The SSDA903 CSV set from the care record: tables, columns, dates, as at 31 March."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+from django.core.management import call_command
+
+from hearth.returns.models import ReturnExport
+from hearth.returns.ssda903 import COLUMNS, FILE_NAMES, check_903, postcode, ssda903_return
+from hearth.returns.tests.care_cases import complete_the_record, in_care_authority
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tables_from_the_care_record(f):
+    kids = in_care_authority(f)
+    ret = ssda903_return(2026)
+    header = {r["CHILD"]: r for r in ret.tables["Header"]}
+    girl, boy = kids["girl"].local_id, kids["boy"].local_id
+    assert set(header) == {girl, boy}
+    assert header[girl]["SEX"] == "F" and header[girl]["DOB"] == "04/03/2012"
+    assert header[girl]["MOTHER"] == "0" and header[boy]["MOTHER"] == ""
+    episodes = [r for r in ret.tables["Episodes"] if r["CHILD"] == girl]
+    assert [(e["DECOM"], e["RNE"], e["LS"], e["PLACE"]) for e in episodes] == [
+        ("04/11/2024", "S", "V2", "U6"),
+        ("01/07/2025", "L", "C2", "U6"),
+        ("01/09/2025", "P", "C2", "K2"),
+    ]
+    assert episodes[1]["DEC"] == "01/09/2025" and episodes[1]["REC"] == "X1"
+    assert episodes[1]["REASON_PLACE_CHANGE"] == "CARPL"
+    assert episodes[2]["DEC"] == "" and episodes[2]["URN"] == "SC123456"
+    assert episodes[0]["HOME_POST"] == "HT4 2AB" and episodes[0]["PL_POST"] == "HT4 9QZ"
+    left = [r for r in ret.tables["Episodes"] if r["CHILD"] == boy]
+    assert left[-1]["DEC"] == "12/12/2025" and left[-1]["REC"] == "E4A"
+    # The review before the year (none here) and after 31 March are not returned.
+    assert [r["REVIEW"] for r in ret.tables["Reviews"] if r["CHILD"] == girl] == [
+        "02/05/2025", "03/11/2025"
+    ]  # fmt: skip
+    assert ret.tables["Missing"] == [
+        {"CHILD": girl, "DOB": "04/03/2012", "MISSING": "M", "MIS_START": "04/10/2025",
+         "MIS_END": "05/10/2025"}
+    ]  # fmt: skip
+    assert postcode("ht49qz") == "HT4 9QZ"
+
+
+def test_a_child_in_care_without_a_registered_worker_is_listed(f):
+    """In care since November 2024 with no OC2 health data and a worker with no
+    registration number: both listed, nothing invented."""
+    kids = in_care_authority(f)
+    girl = kids["girl"].local_id
+    findings = check_903(ssda903_return(2026))
+    assert sorted((x.code, x.child) for x in findings) == [("191", girl), ("SW17STG2", girl)]
+    complete_the_record(kids)
+    assert check_903(ssda903_return(2026)) == []
+
+
+def test_command_writes_the_csv_set(f, tmp_path):
+    in_care_authority(f)
+    out = tmp_path / "903.zip"
+    call_command("returns", "ssda903", "--year", "2026", "--out", str(out))
+    with zipfile.ZipFile(out) as z:
+        assert sorted(z.namelist()) == sorted(FILE_NAMES.values())
+        for table, name in FILE_NAMES.items():
+            reader = csv.reader(io.StringIO(z.read(name).decode()))
+            assert next(reader) == COLUMNS[table]
+    assert ReturnExport.objects.get().kind == "ssda903"
