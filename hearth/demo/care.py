@@ -1,16 +1,895 @@
-"""Demo data: children in care (periods of care, placements, carers, reviews, visits,
-health, education, care leavers, adoption).
+"""Demo data: children in care (periods of care and their SSDA903 episodes, legal
+statuses, placements with carers and providers, reviews, visits, health, education,
+missing episodes, UASC, adoption and young people leaving care).
 
-Runs after `step_contacts` in the generator's PIPELINE.
+Runs after `step_casework` in the generator's PIPELINE. Every child with open work in
+the children in care team (and their 16- and 17-year-old brothers and sisters with a
+leaving care adviser) is looked after, from the day that work started; about 1 in 100
+other children had an earlier period of care that ended (home to parents, a special
+guardianship or child arrangements order). The share follows the generator's open-work
+shares (`OPEN_AREAS`), so it is higher than England's (about 70 per 10,000).
+
+The histories keep to the services' rules, so the returns validate:
+- episodes are written by the same rules as `hearth.care.services` (`_Episodes`
+  below): a new row for each change of legal status, placement or carer, RNE S/L/P/T/B/U,
+  X1 with the reason for a placement change on the row that ends, nothing overlapping,
+  codes valid on the day (K3 not Z1), no provider for temporary placements;
+- placement mix after England's (DfE "Children looked after in England", 2024: about
+  7 in 10 in foster care, 1 in 6 of those with family or friends, about 1 in 8 in
+  children's homes or supported accommodation, about 1 in 20 placed with parents, a few
+  placed for adoption), 0 to 3 moves, a long-term match with the same carers after a
+  year (RNE T);
+- legal status: accommodated under s20 (V2), an interim then a full care order
+  (C1 then C2 after about six months), police protection or an emergency protection
+  order for a few days first (L1, L2), a few remanded (J1); children under 4 whose plan
+  is adoption go on to a placement order (E1), a match and a placement for adoption
+  (A5/A6), and some have been adopted (E11/E12) or the decision reversed (RD1-RD4);
+- about 1 in 12 of those aged 14 or more came as unaccompanied asylum-seeking children;
+- reviews on the reg 33 timescales (a few late), visits every 4 to 6 weeks over the
+  last year (most children seen alone), health and PEPs on their timescales, missing
+  episodes for some teenagers with a return interview offered within 72 hours.
+
+Rows go through `ctx.insert` and are written in bulk; due dates are worked out by
+`hearth.care.schedules` as the services would.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hearth.accounts.models import ServiceArea
+from hearth.care.models import (
+    Adoption,
+    ApprovalStatus,
+    CareLeaver,
+    Carer,
+    CarerKind,
+    EducationPlan,
+    Episode,
+    HealthAssessment,
+    HealthKind,
+    LegalStatus,
+    MissingEpisode,
+    PeriodOfCare,
+    Placement,
+    PreviousPermanence,
+    Review,
+    StatutoryVisit,
+    UASCStatus,
+    VisitBasis,
+)
+from hearth.care.schedules import (
+    health_schedule,
+    pep_schedule,
+    review_schedule,
+    visit_schedule,
+)
+from hearth.casework.models import LookedAfterPeriod
+from hearth.timescales.calendar import add_months
+from hearth.timescales.engine import Timescales, timescales
 
 if TYPE_CHECKING:
-    from hearth.demo.generator import Context
+    from hearth.demo.generator import ChildFact, Context
+
+DAY = dt.timedelta(days=1)
+# Placement type by age band: (code, weight). Foster with relatives or friends U1-U3,
+# other foster carers U4-U6, children's home K2, supported accommodation K3 (16+),
+# with parents P1, residential school S1, secure K1.
+MIX_YOUNG = [("U6", 50), ("U3", 15), ("U5", 4), ("P1", 8), ("K2", 1)]
+MIX_CHILD = [("U6", 52), ("U3", 14), ("K2", 10), ("P1", 6), ("S1", 2)]
+MIX_TEEN = [("U6", 38), ("U3", 9), ("K2", 22), ("K1", 1), ("P1", 4), ("S1", 2)]
+MIX_16 = [("U6", 30), ("U3", 6), ("K2", 18), ("K3", 30)]
+MOVE_REASONS = [
+    ("CARPL", 30),
+    ("CREQB", 16),
+    ("CREQO", 12),
+    ("CHILD", 8),
+    ("CLOSE", 6),
+    ("LAREQ", 6),
+    ("STAND", 3),
+    ("ALLEG", 3),
+    ("OTHER", 6),
+]
+NEEDS = [("N1", 64), ("N2", 3), ("N3", 3), ("N4", 8), ("N5", 13), ("N6", 1), ("N8", 8)]
+PARTICIPATION = [
+    ("PN1", 55),
+    ("PN2", 5),
+    ("PN3", 6),
+    ("PN4", 6),
+    ("PN5", 6),
+    ("PN6", 12),
+    ("PN7", 10),
+]
+SKILLS = [
+    "babies",
+    "teenagers",
+    "disability",
+    "siblings",
+    "parent and child",
+    "therapeutic",
+    "autism",
+    "unaccompanied",
+    "remand",
+    "education support",
+]
+OWN_FOSTERING_URN = "SC900001"  # the authority's own fostering service (synthetic)
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
+
+
+@dataclass
+class _Carer:
+    pk: int
+    kind: str
+    provider: str
+    urn: str
+    postcode: str
+    places: int
+    used: int = 0
+    ages: tuple[int, int] = (0, 17)
+    row: dict[str, Any] = field(default_factory=dict)  # the queued row, for vacancies
+
+
+@dataclass
+class _Change:
+    """One change in a child's care, in date order."""
+
+    on: dt.date
+    status: str = ""  # new legal status
+    placement: tuple[str, _Carer | None] | None = None  # (type, carer)
+    reason: str = ""  # REASON_PLACE_CHANGE for the placement that ends
+    same_carer: bool = False
+
+
+@dataclass
+class _Story:
+    child: ChildFact
+    start: dt.date
+    need: str
+    home: str
+    changes: list[_Change] = field(default_factory=list)
+    end: dt.date | None = None
+    rec: str = ""
+    uasc: bool = False
+    adoption: dict[str, Any] | None = None
+
+
+class _Care:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.rng = random.Random(ctx.rng.getrandbits(64))
+        self.today = ctx.today
+        self.ts: Timescales = timescales()
+        self.carers: dict[str, list[_Carer]] = defaultdict(list)
+        self.counts: dict[str, int] = defaultdict(int)
+        self.adoptions = 0
+
+    # Carers -------------------------------------------------------------------------------
+    def postcode(self, out_of_area: float = 0.15) -> str:
+        rng = self.rng
+        letters = "ABDEFGHJLNPQRSTUWXYZ"
+        district = (
+            f"HX{rng.randint(1, 5)}" if rng.random() < out_of_area else f"HT{rng.randint(1, 21)}"
+        )
+        return f"{district} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+
+    def carer(self, kind: str, **values: Any) -> _Carer:
+        rng = self.rng
+        pk = self.ctx.pk(Carer)
+        provider = values.pop("provider", "PR1")
+        urn = values.pop("urn", "")
+        postcode = values.pop("postcode", "") or self.postcode()
+        places = values.pop("places", 2)
+        ages = values.pop("ages", (0, 17))
+        prefix = {
+            "foster": "FC",
+            "connected": "CP",
+            "childrens_home": "CH",
+            "supported": "SA",
+            "secure": "SH",
+            "adopters": "AD",
+        }.get(kind, "OT")
+        row = self.ctx.insert(
+            Carer,
+            id=pk,
+            reference=f"{prefix}{pk:05d}",
+            name=values.pop("name", f"{prefix} household {pk}"),
+            kind=kind,
+            provider_code=provider,
+            urn=urn,
+            approval_status=values.pop("approval_status", ApprovalStatus.APPROVED),
+            approved_on=self.today - dt.timedelta(days=rng.randint(200, 4000)),
+            age_from=ages[0],
+            age_to=ages[1],
+            places=places,
+            vacancies=places,
+            siblings=places >= 2 and rng.random() < 0.5,
+            skills=rng.sample(SKILLS, rng.randint(0, 3)),
+            postcode=postcode,
+            created_at=self.ctx.now,
+            **values,
+        )
+        found = _Carer(pk, kind, provider, urn, postcode, places, ages=ages, row=row)
+        self.carers[kind].append(found)
+        return found
+
+    def pool(self, children: int) -> None:
+        """Enough carers for the children, with room to spare (vacancies to search)."""
+        rng = self.rng
+        for _ in range(max(4, int(children * 0.55))):
+            own = rng.random() < 0.7
+            young = rng.random() < 0.3
+            self.carer(
+                CarerKind.FOSTER,
+                provider="PR1" if own else "PR4",
+                urn=OWN_FOSTERING_URN if own else f"SC{rng.randint(100000, 899999)}",
+                places=rng.choice([1, 2, 2, 3]),
+                ages=(0, 10) if young else (rng.choice([0, 5, 8]), 17),
+                postcode=self.postcode(0.1 if own else 0.35),
+            )
+        for _ in range(max(1, children // 25)):
+            self.carer(
+                CarerKind.CHILDRENS_HOME,
+                provider=rng.choice(["PR1", "PR4", "PR4", "PR5"]),
+                urn=f"SC{rng.randint(100000, 899999)}",
+                places=rng.randint(3, 6),
+                ages=(8, 17),
+                name=f"{rng.choice(['Oak', 'Beech', 'Rowan', 'Hazel', 'Alder'])} House",
+                registered_on=self.today - dt.timedelta(days=rng.randint(400, 6000)),
+                postcode=self.postcode(0.45),
+            )
+        for _ in range(max(1, children // 40)):
+            self.carer(
+                CarerKind.SUPPORTED,
+                provider=rng.choice(["PR4", "PR5"]),
+                urn=f"2{rng.randint(100000, 999999)}",
+                places=rng.randint(4, 8),
+                ages=(16, 17),
+                name=f"{rng.choice(['Harbour', 'Meridian', 'Canalside'])} Supported Living",
+                registered_on=dt.date(2024, 4, 1) + dt.timedelta(days=rng.randint(0, 300)),
+                postcode=self.postcode(0.3),
+            )
+        self.carer(
+            CarerKind.SECURE,
+            provider="PR2",
+            urn="SC999001",
+            places=4,
+            ages=(10, 17),
+            name="Northgate Secure Children's Home",
+            postcode="HX3 1AB",
+        )
+        self.carer(
+            CarerKind.OTHER,
+            provider="PR3",
+            urn="SC999002",
+            places=8,
+            ages=(8, 17),
+            name="Kindlewick Residential School",
+            postcode="HT10 2AB",
+        )
+
+    def find(self, kinds: list[str], age: int) -> _Carer:
+        options = [
+            c
+            for k in kinds
+            for c in self.carers[k]
+            if c.used < c.places and c.ages[0] <= age <= c.ages[1]
+        ]
+        if not options:
+            kind = kinds[0]
+            return self.carer(
+                kind,
+                places=2,
+                ages=(0, 17),
+                provider="PR4",
+                urn=f"SC{self.rng.randint(100000, 899999)}",
+            )
+        return self.rng.choice(options[:50] if len(options) > 50 else options)
+
+    def placement_for(
+        self, ptype: str, age: int, child: ChildFact, home: str
+    ) -> tuple[str, _Carer | None]:
+        if ptype in ("U1", "U2", "U3"):
+            carer = self.carer(
+                CarerKind.CONNECTED,
+                provider="PR1",
+                urn=OWN_FOSTERING_URN,
+                places=1,
+                postcode=self.postcode(0.2),
+                name=f"{child.name.split(' ')[-1] or 'Family'} family (connected)",
+            )
+            return ptype, carer
+        if ptype in ("U4", "U5", "U6"):
+            return ptype, self.find([CarerKind.FOSTER], age)
+        if ptype == "K2":
+            return ptype, self.find([CarerKind.CHILDRENS_HOME], max(age, 8))
+        if ptype == "K3":
+            return ptype, self.find([CarerKind.SUPPORTED], 16)
+        if ptype == "K1":
+            return ptype, self.find([CarerKind.SECURE], max(age, 10))
+        if ptype == "S1":
+            return ptype, self.find([CarerKind.OTHER], max(age, 8))
+        return ptype, None  # P1 with parents, T*: no carer on the register
+
+    # Stories ------------------------------------------------------------------------------
+    def mix(self, age: int) -> list[tuple[str, int]]:
+        if age < 5:
+            return MIX_YOUNG
+        if age < 13:
+            return MIX_CHILD
+        return MIX_16 if age >= 16 else MIX_TEEN
+
+    def story(
+        self, child: ChildFact, start: dt.date, home: str, closed_by: dt.date | None
+    ) -> _Story:
+        rng = self.rng
+        born = child.date_of_birth or start
+        start = max(start, born + 2 * DAY)
+        start = min(start, (closed_by or self.today) - DAY)
+        age = _age(born, start)
+        uasc = 14 <= age <= 17 and rng.random() < 0.08
+        need = "N8" if uasc else _pick(rng, NEEDS)
+        s = _Story(child, start, need, home, uasc=uasc)
+        end_by = closed_by or self.today
+        # Legal status path.
+        if uasc:
+            first = "V2"
+        elif age >= 12 and rng.random() < 0.03:
+            first = "J1"
+        else:
+            first = _pick(rng, [("V2", 45), ("C1", 38), ("L1", 9), ("L2", 8)])
+        statuses: list[tuple[dt.date, str]] = [(start, first)]
+        if first in ("L1", "L2"):
+            statuses.append((start + dt.timedelta(days=rng.randint(2, 8)), "C1"))
+        if statuses[-1][1] == "C1":
+            statuses.append((statuses[-1][0] + dt.timedelta(days=rng.randint(150, 240)), "C2"))
+        if first == "V2" and not uasc and age < 12 and rng.random() < 0.2:
+            c1 = start + dt.timedelta(days=rng.randint(30, 200))
+            statuses += [(c1, "C1"), (c1 + dt.timedelta(days=rng.randint(150, 240)), "C2")]
+        statuses = [(d, c) for d, c in statuses if d < end_by]
+        # Placements.
+        ptype = "U6" if uasc and rng.random() < 0.5 else _pick(rng, self.mix(age))
+        if uasc and age >= 16:
+            ptype = "K3"
+        placements: list[tuple[dt.date, str, str, bool]] = [(start, ptype, "", False)]
+        moves = rng.choices([0, 1, 2, 3], [55, 27, 12, 6])[0]
+        day = start
+        for _ in range(moves):
+            day = day + dt.timedelta(days=rng.randint(40, 400))
+            if day >= end_by:
+                break
+            placements.append(
+                (day, _pick(rng, self.mix(_age(born, day))), _pick(rng, MOVE_REASONS), False)
+            )
+        last = placements[-1]
+        long_term = last[1] in ("U3", "U6") and (end_by - last[0]).days > 420 and rng.random() < 0.6
+        if long_term:
+            placements.append(
+                (
+                    last[0] + dt.timedelta(days=rng.randint(365, 400)),
+                    "U1" if last[1] == "U3" else "U4",
+                    "CARPL",
+                    True,
+                )
+            )
+        # Adoption for the youngest with a care order.
+        if age < 4 and any(c == "C2" for _, c in statuses) and rng.random() < 0.35:
+            self.adopt(s, statuses, placements, end_by)
+        # Build the changes.
+        by_day: dict[dt.date, _Change] = {}
+        for d, code in statuses[1:]:
+            by_day.setdefault(d, _Change(d)).status = code
+        carer: _Carer | None = None
+        for i, (d, pt, reason, same) in enumerate(placements):
+            if d >= end_by:
+                break
+            placed: tuple[str, _Carer | None]
+            if same and carer is not None:
+                placed = (pt, carer)
+            elif pt.startswith("A") and s.adoption and s.adoption.get("adopters"):
+                placed = (pt, s.adoption["adopters"])
+            else:
+                placed = self.placement_for(pt, _age(born, d), child, home)
+            carer = placed[1]
+            if i == 0:
+                s.changes.append(_Change(d, status=first, placement=placed))
+                continue
+            change = by_day.setdefault(d, _Change(d))
+            change.placement, change.reason, change.same_carer = placed, reason, same
+        s.changes += sorted(by_day.values(), key=lambda c: c.on)
+        s.changes = [c for c in s.changes if c.on < end_by] if closed_by else s.changes
+        if closed_by and s.end is None:
+            s.end = closed_by
+            s.rec = s.rec or _pick(
+                rng,
+                [
+                    ("E4A", 55),
+                    ("E13", 10),
+                    ("E41", 10),
+                    ("E45", 10),
+                    ("E47", 5),
+                    ("E4B", 5),
+                    ("E8", 5),
+                ],
+            )
+        return s
+
+    def adopt(
+        self,
+        s: _Story,
+        statuses: list[tuple[dt.date, str]],
+        placements: list[tuple[dt.date, str, str, bool]],
+        end_by: dt.date,
+    ) -> None:
+        rng = self.rng
+        c2 = next(d for d, c in statuses if c == "C2")
+        decided = s.start + dt.timedelta(days=rng.randint(120, 200))
+        order = max(decided, c2) + dt.timedelta(days=rng.randint(20, 90))
+        matched = order + dt.timedelta(days=rng.randint(60, 200))
+        placed = matched + dt.timedelta(days=rng.randint(14, 40))
+        adopted = placed + dt.timedelta(days=rng.randint(150, 300))
+        if decided >= end_by:
+            return
+        info: dict[str, Any] = {"should_be_placed_on": decided}
+        del placements[1:]  # the adoption plan replaces later moves
+        if rng.random() < 0.08 and order < end_by:
+            info["reversed_on"] = order
+            info["reversed_reason"] = _pick(rng, [("RD1", 3), ("RD2", 2), ("RD3", 4), ("RD4", 1)])
+            s.adoption = info
+            return
+        if order < end_by:
+            statuses[:] = [(d, c) for d, c in statuses if d < order] + [(order, "E1")]
+            info["placement_order_on"] = order
+        if matched < end_by and order < end_by:
+            info["matched_on"] = matched
+            sex = _pick(rng, [("MF", 70), ("F1", 10), ("FF", 10), ("MM", 8), ("M1", 2)])
+            info["adopter_sex"] = sex
+            info["number_of_adopters"] = 1 if sex in ("M1", "F1") else 2
+            info["adopter_legal_status"] = {
+                "M1": "L0",
+                "F1": "L0",
+                "MF": _pick(rng, [("L11", 80), ("L3", 20)]),
+                "FF": _pick(rng, [("L12", 60), ("L2", 30), ("L4", 10)]),
+                "MM": _pick(rng, [("L12", 60), ("L2", 30), ("L4", 10)]),
+            }[sex]
+        if placed < end_by and "matched_on" in info:
+            info["placed_on"] = placed
+            adopters = self.carer(
+                CarerKind.ADOPTERS,
+                provider=rng.choice(["PR1", "PR2", "PR5"]),
+                urn=f"SC{rng.randint(100000, 899999)}",
+                places=1,
+            )
+            info["adopters"] = adopters
+            placements.append((placed, "A6", "CARPL", False))
+            if adopted < end_by:
+                info["adoption_order_on"] = adopted
+                info["adopted_by_foster_carer"] = False
+                s.end, s.rec = adopted, rng.choice(["E11", "E11", "E12"])
+        s.adoption = info
+
+    # Writing ----------------------------------------------------------------------------
+    def write(self, s: _Story) -> None:
+        ctx, rng, child = self.ctx, self.rng, s.child
+        born = child.date_of_birth or s.start
+        period_pk = ctx.pk(PeriodOfCare)
+        lap_pk = ctx.pk(LookedAfterPeriod)
+        ctx.insert(
+            LookedAfterPeriod,
+            id=lap_pk,
+            person_id=child.person_id,
+            start_date=s.start,
+            end_date=s.end,
+        )
+        period = ctx.insert(
+            PeriodOfCare,
+            id=period_pk,
+            person_id=child.person_id,
+            start_date=s.start,
+            end_date=s.end,
+            reason_ceased=s.rec,
+            category_of_need=s.need,
+            home_postcode=s.home,
+            casework_period_id=lap_pk,
+            created_at=ctx.now,
+        )
+        if rng.random() < 0.1:
+            ctx.insert(
+                PreviousPermanence,
+                id=ctx.pk(PreviousPermanence),
+                period_id=period_pk,
+                person_id=child.person_id,
+                code=_pick(rng, [("P2", 5), ("P3", 3), ("P1", 2)]),
+                la_code="999",
+                date_text=f"zz/zz/{s.start.year - rng.randint(1, 5)}",
+            )
+        if s.uasc:
+            ctx.insert(
+                UASCStatus,
+                id=ctx.pk(UASCStatus),
+                person_id=child.person_id,
+                started_on=s.start,
+                ceased_on=None,
+            )
+        # Episodes, legal statuses and placements, as the services write them.
+        status = ""
+        status_row: dict[str, Any] | None = None
+        placement_row: dict[str, Any] | None = None
+        carer: _Carer | None = None
+        episode: dict[str, Any] | None = None
+        placements: list[dict[str, Any]] = []
+        for change in s.changes:
+            on = change.on
+            new_status = bool(change.status) and change.status != status
+            if new_status:
+                if status_row is not None:
+                    status_row["end_date"] = on
+                status = change.status
+                status_row = ctx.insert(
+                    LegalStatus,
+                    id=ctx.pk(LegalStatus),
+                    period_id=period_pk,
+                    person_id=child.person_id,
+                    code=status,
+                    start_date=on,
+                    recorded_at=ctx.now,
+                )
+            if change.placement is not None:
+                if placement_row is not None:
+                    placement_row["end_date"] = on
+                    placement_row["end_reason"] = change.reason
+                    if carer is not None and not change.same_carer:
+                        carer.used -= 1
+                ptype, carer_ = change.placement
+                if carer_ is not None and not change.same_carer:
+                    carer_.used += 1
+                carer = carer_
+                provider = "PR0" if ptype == "P1" else (carer.provider if carer else "")
+                if ptype.startswith(("T", "Z")):
+                    provider = ""
+                postcode = carer.postcode if carer else s.home
+                placement_row = ctx.insert(
+                    Placement,
+                    id=ctx.pk(Placement),
+                    period_id=period_pk,
+                    person_id=child.person_id,
+                    carer_id=carer.pk if carer else None,
+                    placement_type=ptype,
+                    provider_code=provider,
+                    postcode=postcode,
+                    urn=carer.urn if carer else "",
+                    start_date=on,
+                    same_carer=change.same_carer,
+                    intended_until_18=True
+                    if ptype in ("U1", "U4")
+                    else (None if rng.random() < 0.05 else False),
+                    visit_basis=VisitBasis.WITH_PARENTS_CARE_ORDER
+                    if ptype == "P1" and status == "C2"
+                    else VisitBasis.STANDARD,
+                    placement_plan_on=on + dt.timedelta(days=rng.randint(0, 8)),
+                    created_at=ctx.now,
+                )
+                placements.append(placement_row)
+            values = {
+                "legal_status": status,
+                "category_of_need": s.need,
+                "placement_id": placement_row["id"] if placement_row else None,
+                "placement_type": placement_row["placement_type"] if placement_row else "",
+                "placement_provider": placement_row["provider_code"] if placement_row else "",
+                "home_postcode": s.home,
+                "placement_postcode": placement_row["postcode"] if placement_row else "",
+                "urn": (placement_row["urn"] if placement_row else "") or "XXXXXXX",
+            }
+            if episode is None:
+                episode = ctx.insert(
+                    Episode,
+                    id=ctx.pk(Episode),
+                    period_id=period_pk,
+                    person_id=child.person_id,
+                    start_date=on,
+                    reason_new_episode="S",
+                    **values,
+                )
+                continue
+            moved = change.placement is not None
+            same = change.same_carer
+            rne = (
+                ("U" if same else "B")
+                if (new_status and moved)
+                else ("L" if new_status else ("T" if same else "P"))
+            )
+            episode["end_date"] = on
+            episode["reason_ceased"] = "X1"
+            episode["reason_place_change"] = change.reason if moved else ""
+            episode = ctx.insert(
+                Episode,
+                id=ctx.pk(Episode),
+                period_id=period_pk,
+                person_id=child.person_id,
+                start_date=on,
+                reason_new_episode=rne,
+                **values,
+            )
+        assert episode is not None
+        assert placement_row is not None
+        assert status_row is not None
+        if s.end is not None:
+            episode["end_date"] = s.end
+            episode["reason_ceased"] = s.rec
+            status_row["end_date"] = s.end
+            placement_row["end_date"] = s.end
+            if carer is not None:
+                carer.used -= 1
+        self.counts["periods"] += 1
+        self.counts["episodes"] += 1
+        if s.adoption:
+            info = dict(s.adoption)
+            adopters = info.pop("adopters", None)
+            ctx.insert(
+                Adoption,
+                id=ctx.pk(Adoption),
+                period_id=period_pk,
+                person_id=child.person_id,
+                adopters_id=adopters.pk if adopters else None,
+                **info,
+            )
+            self.adoptions += 1
+        self.follow_up(s, period, placements, born)
+
+    def follow_up(
+        self, s: _Story, period: dict[str, Any], placements: list[dict[str, Any]], born: dt.date
+    ) -> None:
+        """Reviews, visits, health, PEPs and missing episodes, and the due dates."""
+        ctx, rng, ts, pid = self.ctx, self.rng, self.ts, s.child.person_id
+        end = s.end or self.today
+        # Reviews (reg 33), most in time.
+        reviews: list[dt.date] = []
+        while True:
+            due = review_schedule(
+                care_started=s.start,
+                reviews_held=len(reviews),
+                first_review_on=reviews[0] if reviews else None,
+                last_review_on=reviews[-1] if reviews else None,
+                ts=ts,
+            ).due
+            assert due is not None
+            held = due - dt.timedelta(days=rng.randint(0, 12))
+            if rng.random() < 0.06:
+                held = due + dt.timedelta(days=rng.randint(1, 20))
+            held = max(held, (reviews[-1] if reviews else s.start) + DAY)
+            if held > end:
+                break
+            reviews.append(held)
+            pn = "PN0" if _age(born, held) < 4 else _pick(rng, PARTICIPATION)
+            ctx.insert(
+                Review,
+                id=ctx.pk(Review),
+                period_id=period["id"],
+                person_id=pid,
+                held_on=held,
+                participation=pn,
+                recorded_at=ctx.now,
+            )
+        # Visits over the last year of each placement (reg 28 pattern, some a little late).
+        for row in placements:
+            p_end = row.get("end_date") or end
+            last: dt.date | None = None
+            first_year_from = max(row["start_date"], end - dt.timedelta(days=365))
+            if first_year_from - row["start_date"] > dt.timedelta(days=60):
+                # Only the last year is written: start from a visit just before it.
+                last = first_year_from - dt.timedelta(days=rng.randint(20, 40))
+            while True:
+                sched = visit_schedule(
+                    placement_start=row["start_date"],
+                    basis=row["visit_basis"],
+                    intended_until_18=row["intended_until_18"]
+                    if row["intended_until_18"] is not None
+                    else False,
+                    last_visit=last,
+                    first_review_on=reviews[0] if reviews else None,
+                    care_order_on=None
+                    if row["visit_basis"] == VisitBasis.STANDARD
+                    else row["start_date"],
+                    ts=ts,
+                )
+                assert sched.due is not None
+                day = sched.due - dt.timedelta(days=rng.randint(0, 10))
+                if rng.random() < 0.05:
+                    day = sched.due + dt.timedelta(days=rng.randint(1, 10))
+                day = max(day, (last or row["start_date"]) + DAY)
+                if day >= p_end or day > self.today:
+                    break
+                last = day
+                if day >= first_year_from:
+                    ctx.insert(
+                        StatutoryVisit,
+                        id=ctx.pk(StatutoryVisit),
+                        placement_id=row["id"],
+                        person_id=pid,
+                        visited_on=day,
+                        seen=True,
+                        seen_alone=_age(born, day) >= 4 and rng.random() < 0.75,
+                        recorded_at=ctx.now,
+                    )
+                    self.counts["visits"] += 1
+            row["last_visit_on"] = last
+            if row.get("end_date") is None and s.end is None:
+                found = visit_schedule(
+                    placement_start=row["start_date"],
+                    basis=row["visit_basis"],
+                    intended_until_18=row["intended_until_18"],
+                    last_visit=last,
+                    first_review_on=reviews[0] if reviews else None,
+                    care_order_on=row["start_date"],
+                    ts=ts,
+                )
+                row["visit_due_on"] = found.due
+                row["visit_problem"] = found.explanation
+        # Health: the initial assessment, then reviews by age; dental checks yearly.
+        last_health: dt.date | None = None
+        while True:
+            due = health_schedule(
+                care_started=s.start, date_of_birth=born, last_assessment=last_health, ts=ts
+            ).due
+            assert due is not None
+            day = max(due - dt.timedelta(days=rng.randint(0, 25)), (last_health or s.start) + DAY)
+            if day > end:
+                break
+            kind = HealthKind.INITIAL if last_health is None else HealthKind.REVIEW
+            if day >= end - dt.timedelta(days=800):
+                ctx.insert(
+                    HealthAssessment,
+                    id=ctx.pk(HealthAssessment),
+                    period_id=period["id"],
+                    person_id=pid,
+                    kind=kind,
+                    done_on=day,
+                )
+            last_health = day
+        # PEPs for children of school age (4 to 17).
+        last_pep: dt.date | None = None
+        if _age(born, end) >= 4:
+            while True:
+                due = pep_schedule(care_started=s.start, last_pep=last_pep, ts=ts).due
+                assert due is not None
+                day = max(due - dt.timedelta(days=rng.randint(0, 20)), (last_pep or s.start) + DAY)
+                if day > end:
+                    break
+                if day >= end - dt.timedelta(days=400) and _age(born, day) >= 4:
+                    ctx.insert(
+                        EducationPlan,
+                        id=ctx.pk(EducationPlan),
+                        period_id=period["id"],
+                        person_id=pid,
+                        held_on=day,
+                    )
+                last_pep = day
+        # Missing episodes for some teenagers, in the last year.
+        if _age(born, end) >= 11 and rng.random() < 0.18:
+            for _ in range(rng.randint(1, 4)):
+                start_day = end - dt.timedelta(days=rng.randint(3, 330))
+                if start_day <= s.start:
+                    continue
+                started = dt.datetime.combine(start_day, dt.time(rng.randint(15, 23)), dt.UTC)
+                ended = started + dt.timedelta(hours=rng.randint(3, 60))
+                due = ts.due_date("care.missing.return_interview", ended).at
+                offered = (
+                    ended + dt.timedelta(hours=rng.randint(4, 70)) if rng.random() < 0.9 else None
+                )
+                ctx.insert(
+                    MissingEpisode,
+                    id=ctx.pk(MissingEpisode),
+                    period_id=period["id"],
+                    person_id=pid,
+                    kind=_pick(rng, [("M", 70), ("A", 30)]),
+                    started_at=started,
+                    ended_at=ended,
+                    interview_due_at=due,
+                    interview_offered_at=offered,
+                    interview_accepted=(rng.random() < 0.6) if offered else None,
+                )
+        # The period's own due dates, as the services would set them.
+        if s.end is None:
+            first_placement = s.changes[0].on
+            period["care_plan_on"] = first_placement + dt.timedelta(days=rng.randint(0, 12))
+            period["reviews_held"] = len(reviews)
+            period["last_review_on"] = reviews[-1] if reviews else None
+            period["review_due_on"] = review_schedule(
+                care_started=s.start,
+                reviews_held=len(reviews),
+                first_review_on=reviews[0] if reviews else None,
+                last_review_on=reviews[-1] if reviews else None,
+                ts=ts,
+            ).due
+            period["health_assessment_due_on"] = health_schedule(
+                care_started=s.start, date_of_birth=born, last_assessment=last_health, ts=ts
+            ).due
+            period["pep_due_on"] = pep_schedule(care_started=s.start, last_pep=last_pep, ts=ts).due
+            period["permanence_plan"] = (
+                "adoption"
+                if s.adoption and "reversed_on" not in s.adoption
+                else _pick(
+                    rng,
+                    [
+                        ("long_term_fostering", 45),
+                        ("return_home", 20),
+                        ("sgo_cao", 12),
+                        ("residential", 8),
+                        ("supported_living", 8),
+                        ("other", 7),
+                    ],
+                )
+            )
+        else:
+            period["reviews_held"] = len(reviews)
+            period["last_review_on"] = reviews[-1] if reviews else None
+
+    def run(self) -> None:
+        ctx = self.ctx
+        in_care: list[tuple[ChildFact, dt.date, str]] = []
+        earlier: list[tuple[ChildFact, str]] = []
+        for child in ctx.children:
+            if child.date_of_birth is None or child.expected_date_of_birth is not None:
+                continue
+            fam = ctx.families[child.family]
+            open_work = next((w for w in fam.work if w.end is None), None)
+            area = child.service_area
+            if area in (ServiceArea.CHILDREN_IN_CARE, ServiceArea.LEAVING_CARE) and open_work:
+                born_ok = child.date_of_birth + 3 * DAY < ctx.today
+                if born_ok and _age(child.date_of_birth, ctx.today) < 18:
+                    in_care.append((child, dt.date.fromordinal(open_work.start), fam.postcode))
+            elif area in (ServiceArea.ASSESSMENT, ServiceArea.CHILD_PROTECTION) and (
+                self.rng.random() < 0.01
+            ):
+                earlier.append((child, fam.postcode))
+        self.pool(len(in_care))
+        for child, start, home in in_care:
+            self.write(self.story(child, start, home, None))
+        for child, home in earlier:
+            born = child.date_of_birth or ctx.today
+            start = ctx.today - dt.timedelta(days=self.rng.randint(400, 1400))
+            if start <= born + 30 * DAY:
+                continue
+            closed = start + dt.timedelta(days=self.rng.randint(40, 300))
+            self.write(self.story(child, start, home, closed))
+        # Young people of 16 and 17 in care are eligible for leaving care services.
+        for child, _start, _home in in_care:
+            born = child.date_of_birth or ctx.today
+            if _age(born, ctx.today) >= 16:
+                ctx.insert(
+                    CareLeaver,
+                    id=ctx.pk(CareLeaver),
+                    person_id=child.person_id,
+                    eligibility="eligible",
+                    personal_adviser_id=child.worker_id
+                    if child.service_area == ServiceArea.LEAVING_CARE
+                    else None,
+                    pathway_plan_on=min(
+                        ctx.today, max(add_months(born, 192), _start) + dt.timedelta(days=30)
+                    ),
+                )
+        for carers in self.carers.values():
+            for c in carers:
+                c.row["vacancies"] = max(0, min(c.places, c.places - c.used))
+        ctx.say(
+            f"  children in care: {self.counts['periods']} periods of care, "
+            f"{sum(len(v) for v in self.carers.values())} carers and providers, "
+            f"{self.adoptions} adoption journeys"
+        )
+
+
+def _age(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def step_care(ctx: Context) -> None:
-    """Not written yet: the step is wired into the pipeline so its module can grow alone."""
+    """Periods of care and everything that hangs off them (see the module docstring)."""
+    if not ctx.children:
+        return
+    _Care(ctx).run()
