@@ -331,6 +331,7 @@ class WorkItem:
     concern: str = ""
     categories: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
     tags: set[str] = field(default_factory=set)
     child_protection: bool = False
     family_workers: dict[int, str] = field(default_factory=dict)  # worker id -> relation
@@ -433,6 +434,10 @@ def work_items(team: Team, limit: int = 25) -> list[WorkItem]:
         person_id__in=ids, ended__isnull=False, worker__isnull=False
     ).values_list("person_id", "worker_id"):
         items[pid].past_workers.add(wid)
+    from hearth.documents.missing import missing_for_people
+
+    for pid, missing in missing_for_people(ids).items():
+        items[pid].missing = [m.label for m in missing]
     siblings_here: dict[int, int] = defaultdict(int)
     for pid, rid, kind in rels:
         if kind in SIBLING_KINDS and rid in items:
@@ -842,30 +847,25 @@ def sign_off_queue(manager: User, limit: int = 100) -> list[SignOff]:
 
 
 def _reports_awaiting(manager: User) -> list[SignOff]:
-    """Reports for conferences and reviews from the documents app, when it offers them
-    (`hearth.documents.selectors.awaiting_sign_off`)."""
-    try:
-        from hearth.documents import selectors as documents
-    except ImportError:
-        return []
-    fetch = getattr(documents, "awaiting_sign_off", None)
-    if fetch is None:
-        return []
+    """Reports for conferences and reviews waiting for this manager, from the documents
+    app, with the date each must reach the chair or reviewing officer."""
+    from django.urls import reverse
+
+    from hearth.documents.selectors import awaiting_sign_off
+
     found = []
-    for r in fetch(manager):
-        deadline = getattr(r, "deadline", None) or getattr(r, "due_on", None)
-        if isinstance(deadline, dt.datetime):
-            deadline = timezone.localtime(deadline).date()
-        person = getattr(r, "person", None)
-        url = getattr(r, "get_absolute_url", None)
+    for r in awaiting_sign_off(manager)[:100]:
+        deadline = getattr(r, "deadline", None)
         found.append(
             SignOff(
                 "Report",
-                str(getattr(r, "title", r)),
+                r.get_kind_display(),
                 deadline,
-                url() if callable(url) else "",
-                person if isinstance(person, Person) else None,
-                detail="Must reach the chair or reviewing officer by this date",
+                reverse("documents:report", args=[r.pk]),
+                r.person,
+                detail="Must reach the chair or reviewing officer by the deadline"
+                if deadline
+                else "",
             )
         )
     return found

@@ -52,14 +52,14 @@ class Scenario:
 
     def child(self, worker: User | None = None, *, age: int = 8, **values: Any) -> Person:
         values.setdefault("date_of_birth", D(TODAY.year - age, 3, 1))
+        default = "Referral from contact C000001: referral" if worker is None else "Child in need"
+        reason = values.pop("reason", default)
         person = self.f.person(**values)
         Involvement.objects.create(
             person=person,
             team=self.team,
             worker=worker,
-            reason=values.get("reason", "Referral from contact C000001: referral")
-            if worker is None
-            else "Child in need",
+            reason=reason,
             started=D(2027, 1, 4),
         )
         return person

@@ -217,3 +217,21 @@ def test_reallocation_list_for_long_leave(sc):
     assert a.kind == "reallocate"
     assert a.previous_worker == sc.sam
     assert len(selectors.reallocation_list(sc.sam)) == 2
+
+
+def test_what_is_known_kind_flags_and_missing(sc):
+    moved = sc.child(reason="Transfer from Assessment Team South")
+    Involvement.objects.create(
+        person=moved, team=sc.other_worker.team, worker=sc.other_worker, reason="Assessment",
+        started=D(2026, 10, 1), ended=D(2027, 1, 4),
+    )  # fmt: skip
+    referred = sc.child()
+    episode = sc.episode(referred, referral=D(2027, 1, 4))
+    from hearth.casework.models import Assessment
+
+    Assessment.objects.create(person=referred, episode=episode, started_on=D(2027, 1, 5))
+    items = {i.person.pk: i for i in selectors.work_items(sc.team)}
+    assert items[moved.pk].kind == "Transfer in"
+    assert items[referred.pk].kind == "New referral"
+    assert items[referred.pk].missing  # the assessment lacks the child seen, their voice...
+    assert items[moved.pk].missing == []

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hearth.casework.models import Assessment, EpisodeClosure, Task
+from hearth.documents.models import Report
 from hearth.frontdoor.models import Contact
 from hearth.people.models import Involvement
 from hearth.workforce import policy, selectors, services
@@ -179,7 +180,7 @@ def test_only_the_workers_managers_record_supervision(sc):
 def test_sign_off_queue_oldest_deadline_first(sc, login):
     child = sc.child(sc.sam)
     episode = sc.episode(child)
-    Assessment.objects.create(
+    assessment = Assessment.objects.create(
         person=child, episode=episode, started_on=D(2026, 12, 1), outcome="cin_plan",
         assessment_due_on=D(2027, 2, 2),
     )  # fmt: skip
@@ -188,11 +189,26 @@ def test_sign_off_queue_oldest_deadline_first(sc, login):
         requested_at=dt.datetime(2027, 1, 18, 9, tzinfo=dt.UTC),
     )  # fmt: skip
     task(child, "3 visits without access", D(2027, 1, 21), rule=selectors.ESCALATION_RULE)
+    Report.objects.create(
+        person=child, kind="assessment", assessment=assessment, state="submitted", author=sc.sam,
+        team=sc.team, submitted_at=dt.datetime(2027, 1, 19, 9, tzinfo=dt.UTC),
+    )  # fmt: skip
+    contact = Contact.objects.create(
+        status="awaiting_authorisation", created_by=sc.sam, decided_by=sc.sam,
+        decision="referral", decision_due_at=dt.datetime(2027, 1, 19, 17, tzinfo=dt.UTC),
+    )  # fmt: skip
     items = selectors.sign_off_queue(sc.manager)
     assert [(i.kind, i.deadline) for i in items] == [
         ("Closure", D(2027, 1, 18)),
         ("Escalation", D(2027, 1, 21)),
         ("Assessment", D(2027, 2, 2)),
+        ("Report", D(2027, 2, 2)),
+    ]
+    # A front door manager's queue has the contact decisions to authorise.
+    fd_team = sc.f.team("Front Door", service_area="front_door")
+    fd_manager = sc.f.user("team_manager", team=fd_team)
+    assert [(i.kind, i.title) for i in selectors.sign_off_queue(fd_manager)] == [
+        ("Contact decision", f"Contact {contact.reference}: Referral to children's social care")
     ]
     assert selectors.sign_off_queue(sc.other_manager) == []
     page = login(sc.manager).get("/team/sign-off/").content.decode()
