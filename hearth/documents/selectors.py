@@ -23,7 +23,7 @@ from hearth.documents.models import Report, ReportKind, ReportState
 from hearth.people.models import Involvement, Person
 
 
-def _deadline() -> Coalesce:
+def deadline() -> Coalesce:
     """The report's deadline as casework keeps it now (a conference moved moves its
     reports' due date), else the one stored when the report was started or submitted."""
     conference_due = (
@@ -51,7 +51,7 @@ def awaiting_sign_off(manager: User) -> QuerySet[Report]:
         Report.objects.filter(mine, state=ReportState.SUBMITTED)
         .exclude(author=manager)
         .select_related("person", "author", "assessment", "conference")
-        .annotate(deadline=_deadline())
+        .annotate(deadline=deadline())
         .order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
     )
 

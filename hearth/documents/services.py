@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.accounts.models import Role, User
+from hearth.accounts.services import notify
 from hearth.audit.models import Action
 from hearth.audit.services import audit_change, audit_record, snapshot
 from hearth.casework import policy as case_policy
@@ -137,6 +138,14 @@ def _step(
         data={"comment": comment} if comment else None,
     )
     return report
+
+
+def _tell(users: list[User | None], report: Report, text: str) -> None:
+    """A notification on the home page of each (never the person acting)."""
+    from django.urls import reverse
+
+    link = reverse("documents:report", args=[report.pk])
+    notify(recipients=[u for u in users if u is not None], text=text, link=link)
 
 
 def report_deadline(
@@ -285,7 +294,9 @@ def report_submit(
     due_on, rule = report_deadline(current.kind, current.assessment, current.conference)
     current.due_on, current.due_rule = due_on or current.due_on, rule or current.due_rule
     fields = ["state", "submitted_to", "team", "submitted_at", "author", "due_on", "due_rule"]
-    return _step(acting_user, current, fields=fields, event=event)
+    _step(acting_user, current, fields=fields, event=event)
+    _tell([manager], current, f"{current.get_kind_display()} to sign off, from {acting_user}")
+    return current
 
 
 @transaction.atomic
@@ -300,7 +311,9 @@ def report_return(*, acting_user: User, report: Report, comments: str) -> Report
     current.return_comments = comments
     current.decided_by, current.decided_at = acting_user, timezone.now()
     fields = ["state", "return_comments", "decided_by", "decided_at"]
-    return _step(acting_user, current, fields=fields, event="returned", comment=comments)
+    _step(acting_user, current, fields=fields, event="returned", comment=comments)
+    _tell([current.author], current, f"{current.get_kind_display()} returned by {acting_user}")
+    return current
 
 
 @transaction.atomic
@@ -311,7 +324,9 @@ def report_approve(*, acting_user: User, report: Report, comments: str = "") -> 
     current.decided_by, current.decided_at = acting_user, timezone.now()
     current.return_comments = ""
     fields = ["state", "decided_by", "decided_at", "return_comments"]
-    return _step(acting_user, current, fields=fields, event="approved", comment=comments.strip())
+    _step(acting_user, current, fields=fields, event="approved", comment=comments.strip())
+    _tell([current.author], current, f"{current.get_kind_display()} approved by {acting_user}")
+    return current
 
 
 @transaction.atomic
@@ -330,9 +345,9 @@ def report_share(*, acting_user: User, report: Report, recipient: User | None = 
     current.state = ReportState.SHARED
     current.shared_with, current.shared_at = recipient, timezone.now()
     fields = ["state", "shared_with", "shared_at"]
-    return _step(
-        acting_user, current, fields=fields, event="shared", comment=f"Shared with {recipient}"
-    )
+    _step(acting_user, current, fields=fields, event="shared", comment=f"Shared with {recipient}")
+    _tell([recipient], current, f"{current.get_kind_display()} shared with you by {acting_user}")
+    return current
 
 
 def report_viewed(*, acting_user: User, report: Report, pdf: bool = False) -> None:

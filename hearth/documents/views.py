@@ -53,7 +53,7 @@ def _apply_errors(form: Form, error: ValidationError) -> None:
 
 def _report(request: HttpRequest, pk: int) -> Report:
     report = get_object_or_404(
-        Report.objects.select_related(
+        Report.objects.annotate(deadline=selectors.deadline()).select_related(
             "person",
             "author",
             "submitted_to",
@@ -67,6 +67,11 @@ def _report(request: HttpRequest, pk: int) -> Report:
     if not services.can_read(_user(request), report):
         raise Http404
     return report
+
+
+def _fresh(pk: int) -> Report:
+    """The report as saved now (after a refused save), with its deadline."""
+    return Report.objects.annotate(deadline=selectors.deadline()).get(pk=pk)
 
 
 def _managers(user: User) -> QuerySet[User]:
@@ -102,7 +107,10 @@ def _report_page(request: HttpRequest, report: Report, **forms: Any) -> HttpResp
             initial={"recipient": report.conference.chair_id if report.conference else None},
         ),
         "sections": [(s, report.text(s.key)) for s in sections],
-        "versions": list(report.versions.select_related("by").order_by("-number")),
+        "versions": [
+            (v, [(s.heading, v.sections.get(s.key, "")) for s in sections])
+            for v in report.versions.select_related("by").order_by("-number")
+        ],
         "can_write": services.can_write(user, report),
         "can_decide": services.can_decide(user, report),
         "can_share": services.can_share(user, report),
@@ -146,7 +154,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Draft saved")
     except ConflictError as e:
-        current = Report.objects.get(pk=item.pk)
+        current = _fresh(item.pk)
         form.add_error(None, str(e))
         data = form.data.copy()  # type: ignore[attr-defined]
         data["version"] = str(current.version)
@@ -154,7 +162,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         return _report_page(request, current, form=form, submit=submit, conflict=current)
     except ValidationError as e:
         _apply_errors(form, e)
-        return _report_page(request, Report.objects.get(pk=item.pk), form=form, submit=submit)
+        return _report_page(request, _fresh(item.pk), form=form, submit=submit)
     return redirect("documents:report", pk=item.pk)
 
 

@@ -80,6 +80,16 @@ def test_draft_submit_and_approve_a_conference_report(page: Page, live_server, c
     expect(page.get_by_text("Report approved")).to_be_visible()
     expect(page.get_by_role("link", name="Download the report as a PDF")).to_be_visible()
     assert_accessible(page)
+    # The chronology, filtered to conferences and strategy discussions, with axe.
+    page.goto(f"{live_server.url}/casework/children/{cw.child.pk}/chronology/")
+    expect(page.get_by_role("cell", name=re.compile("Strategy discussion"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_text("Filter the chronology").click()
+    page.get_by_label("Strategy discussions").check()
+    _click(page, "button", "Apply the filter")
+    expect(page.locator(".hearth-chronology tbody tr")).to_have_count(1)
+    assert_accessible(page)
+
     report = Report.objects.get()
     assert report.state == "approved"
     assert [v.event for v in report.versions.order_by("number")][-2:] == [

@@ -302,3 +302,44 @@ def test_the_pages_through_the_client(cw, conference, login, django_assert_max_n
     report.refresh_from_db()
     assert report.state == ReportState.APPROVED
     assert ReportVersion.objects.filter(report=report, event="approved").exists()
+
+
+def test_a_review_report_carries_the_plan_and_each_step_is_notified(cw, conference):
+    from hearth.accounts.models import Notification
+    from hearth.casework import services as cs
+    from hearth.casework.models import ChildProtectionPlan, Section47Enquiry
+
+    cs.section47_complete(
+        acting_user=cw.worker, enquiry=Section47Enquiry.objects.get(), completed_on=D(2026, 9, 2),
+        concerns_substantiated=True, likely_significant_harm=True, icpc_required=True)  # fmt: skip
+    cs.conference_record(
+        acting_user=cw.chair, conference=conference, held_on=D(2026, 9, 9), plan_decided=True,
+        category="PHY")  # fmt: skip
+    plan = ChildProtectionPlan.objects.get()
+    cs.case_action_add(
+        acting_user=cw.worker, parent=plan, description="Weekly visits", owner="Sam Rivers",
+        due_on=D(2026, 10, 1))  # fmt: skip
+    review = cs.conference_schedule(
+        acting_user=cw.worker, episode=conference.episode, kind="review", plan=plan,
+        scheduled_on=D(2026, 12, 8), chair=cw.chair, invitees=[], reports=[])  # fmt: skip
+    with pytest.raises(ValidationError, match="does not match"):
+        services.report_start(acting_user=cw.worker, kind="icpc", conference=review)
+    report = services.report_start(acting_user=cw.worker, kind="review", conference=review)
+    assert "Weekly visits – Sam Rivers, by 1 October 2026" in report.text("plan")
+    assert "Child protection plan since 9 September 2026" in report.text("reason")
+    assert "Physical abuse" in report.text("reason")
+    # Tue 8 Dec 2026 less 5 working days (cp.report.review): Tue 1 Dec.
+    assert report.due_on == D(2026, 12, 1)
+    report = services.report_submit(
+        acting_user=cw.worker, report=report, expected_version=report.version,
+        sections=_filled(report))  # fmt: skip
+    assert Notification.objects.filter(recipient=cw.manager, link__contains=str(report.pk))
+    report = services.report_return(
+        acting_user=cw.manager, report=report, comments="Add the school's view"
+    )
+    assert Notification.objects.filter(recipient=cw.worker, text__contains="returned")
+    report = services.report_submit(
+        acting_user=cw.worker, report=report, expected_version=report.version)  # fmt: skip
+    report = services.report_approve(acting_user=cw.manager, report=report)
+    services.report_share(acting_user=cw.worker, report=report)
+    assert Notification.objects.filter(recipient=cw.chair, text__contains="shared with you")
