@@ -56,6 +56,21 @@ def awaiting_sign_off(manager: User) -> QuerySet[Report]:
     )
 
 
+def shared_with(officer: User) -> QuerySet[Report]:
+    """Reports shared with this chair or reviewing officer, the soonest conference
+    first (conferences already held last)."""
+    return (
+        Report.objects.filter(shared_with=officer, state=ReportState.SHARED)
+        .select_related("person", "author", "conference", "assessment")
+        .annotate(deadline=deadline())
+        .order_by(
+            F("conference__held_on").desc(nulls_first=True),
+            F("conference__scheduled_on").asc(nulls_last=True),
+            "-shared_at",
+        )
+    )
+
+
 # --- Pre-filling a report from the record -------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assessments/<int:pk>/report/", views.assessment_report, name="assessment_report"),
     path("conferences/<int:pk>/report/", views.conference_report, name="conference_report"),
     path("sign-off/", views.sign_off, name="sign_off"),
+    path("shared/", views.shared, name="shared"),
     path("missing/", views.missing, name="missing"),
     path(
         "children/<int:person_id>/chronology/new/",

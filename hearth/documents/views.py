@@ -339,6 +339,15 @@ def sign_off(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def shared(request: HttpRequest) -> HttpResponse:
+    """Reports shared with this chair or reviewing officer."""
+    user = _user(request)
+    if user.is_partner:
+        raise Http404
+    return render(request, "documents/shared.html", {"reports": selectors.shared_with(user)})
+
+
+@login_required
 def missing(request: HttpRequest) -> HttpResponse:
     """The manager's list: children of their team whose case lacks something."""
     user = _user(request)

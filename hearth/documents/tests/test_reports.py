@@ -343,3 +343,17 @@ def test_a_review_report_carries_the_plan_and_each_step_is_notified(cw, conferen
     report = services.report_approve(acting_user=cw.manager, report=report)
     services.report_share(acting_user=cw.worker, report=report)
     assert Notification.objects.filter(recipient=cw.chair, text__contains="shared with you")
+
+
+def test_the_chair_finds_the_reports_shared_with_them(cw, conference, login):
+    report = _submitted(cw, conference)
+    report = services.report_approve(acting_user=cw.manager, report=report)
+    with pytest.raises(ValidationError, match="reviewing officer"):
+        services.report_share(acting_user=cw.worker, report=report, recipient=cw.manager)
+    services.report_share(acting_user=cw.worker, report=report)
+    assert list(selectors.shared_with(cw.chair)) == [report]
+    page = login(cw.chair).get(reverse("documents:shared"))
+    body = page.content.decode()
+    assert "Amelia Okafor" in body
+    assert "Late" in body  # shared on 20 January 2027, after the 4 September deadline
+    assert login(cw.chair).get(reverse("documents:report_pdf", args=[report.pk])).status_code == 200
