@@ -893,3 +893,20 @@ def step_care(ctx: Context) -> None:
     if not ctx.children:
         return
     _Care(ctx).run()
+
+
+def forget_care_rows() -> None:
+    """Delete every children-in-care row (children before their parents) and the
+    casework LookedAfterPeriod rows this step writes: for tests that regenerate the
+    authority (the person rows are protected while these exist)."""
+    from hearth.care import models as care
+
+    for model in (
+        care.CareTask, care.CarerNotice, care.StatutoryVisit, care.PlacementDecision,
+        care.Review, care.IROContact, care.HealthAssessment, care.EducationPlan,
+        care.MissingEpisode, care.Adoption, care.PreviousPermanence, care.Episode,
+        care.LegalStatus, care.Placement, care.PeriodOfCare, care.HealthYear,
+        care.CareLeaverContact, care.CareLeaver, care.UASCStatus, care.Carer,
+        LookedAfterPeriod,
+    ):  # fmt: skip
+        model._default_manager.all().delete()
