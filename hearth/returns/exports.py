@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,3 +59,18 @@ def ssda903_export(year: int, path: Path, *, progress: Progress | None = None) -
     if progress:
         progress(ret.children, ret.children)
     return check_903(ret)
+
+
+def annex_a_export(on: dt.date, path: Path, *, progress: Progress | None = None) -> list[Finding]:
+    """Write Ofsted's Annex A lists for an inspection on `on` as one workbook at `path`."""
+    from hearth.returns.annex_a import annex_a_lists, write_workbook
+
+    if progress:
+        progress(0, 1)
+    lists = annex_a_lists(on)
+    partial = path.with_suffix(".part.xlsx")
+    write_workbook(lists, partial)
+    os.replace(partial, path)
+    if progress:
+        progress(lists.total, lists.total)
+    return []

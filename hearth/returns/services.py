@@ -169,6 +169,12 @@ def _produce(export: ReturnExport, progress: Progress) -> tuple[list[Finding], s
         assert export.year
         name = f"ssda903_{export.year}_{export.pk}.zip"
         return ssda903_export(export.year, export_dir() / name, progress=progress), name
+    if export.kind == ReturnKind.ANNEX_A:
+        from hearth.returns.exports import annex_a_export
+
+        assert export.on_date
+        name = f"annex_a_{export.on_date:%Y%m%d}_{export.pk}.xlsx"
+        return annex_a_export(export.on_date, export_dir() / name, progress=progress), name
     raise ValueError(f"Hearth cannot produce {export.kind} yet")
 
 
