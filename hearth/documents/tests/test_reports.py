@@ -357,3 +357,25 @@ def test_the_chair_finds_the_reports_shared_with_them(cw, conference, login):
     assert "Amelia Okafor" in body
     assert "Late" in body  # shared on 20 January 2027, after the 4 September deadline
     assert login(cw.chair).get(reverse("documents:report_pdf", args=[report.pk])).status_code == 200
+
+
+def test_the_report_page_reads_a_fixed_number_of_queries(cw, conference, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = _start(cw, conference)
+    client = login(cw.worker)
+    url = reverse("documents:report", args=[report.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for i in range(10):
+        report = services.report_save(
+            acting_user=cw.worker, report=report, expected_version=report.version,
+            sections={**report.sections, "analysis": f"Draft {i}"})  # fmt: skip
+    big = count()
+    assert big == small <= 25, (small, big)
