@@ -23,6 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Team", reverse("workforce:team")))
     if user.role in {"team_manager", "service_manager", "performance_officer"}:
         items.append(("Indicators", reverse("insights:dashboard")))
+    if user.role == "performance_officer":
+        items.append(("Returns", reverse("returns:index")))
     if user.is_partner:
         items.append(("Requests for information", reverse("frontdoor:partner_requests")))
         items.append(("My referrals", reverse("frontdoor:partner_referrals")))
