@@ -23,7 +23,6 @@ from hearth.casework.models import (
     CINPlan,
     EpisodeClosure,
     LookedAfterPeriod,
-    Section47Enquiry,
     StrategyDiscussion,
     Task,
 )
@@ -351,20 +350,24 @@ CATEGORY_INTERESTS = {
 def unallocated(team: Team, limit: int = 25) -> QuerySet[Involvement]:
     """The team's open work with no worker, oldest first."""
     day = timezone.localdate()
-    qs = Involvement.objects.filter(
-        team=team, ended__isnull=True, worker__isnull=True, person__kind__in=CHILD_KINDS
-    ).select_related("person")
-    s47 = Section47Enquiry.objects.filter(
-        episode__person_id=OuterRef("person_id"), episode__closure_date__isnull=True
-    )
+    person = OuterRef("person_id")
+    # A strategy discussion in the open episode puts the work on the child protection
+    # route (every section 47 enquiry starts at one).
     strategy = StrategyDiscussion.objects.filter(
-        episode__person_id=OuterRef("person_id"), episode__closure_date__isnull=True
+        person_id=person, episode__closure_date__isnull=True
     )
-    other_team = Involvement.objects.filter(person_id=OuterRef("person_id")).exclude(team=team)
+    other_team = Involvement.objects.filter(person_id=person).exclude(team=team)
     return (
-        work_flags(qs, day)
+        Involvement.objects.filter(
+            team=team, ended__isnull=True, worker__isnull=True, person__kind__in=CHILD_KINDS
+        )
+        .select_related("person")
         .annotate(
-            s47=Exists(s47) | Exists(strategy),
+            on_cp=Exists(ChildProtectionPlan.objects.filter(_running(day), person_id=person)),
+            open_episode=Exists(
+                CINEpisode.objects.filter(person_id=person, closure_date__isnull=True)
+            ),
+            s47=Exists(strategy),
             transfer=Exists(
                 other_team.filter(
                     Q(ended__isnull=True) | Q(ended__gte=OuterRef("started"))
@@ -372,6 +375,17 @@ def unallocated(team: Team, limit: int = 25) -> QuerySet[Involvement]:
             ),
         )
         .order_by("started", "pk")[:limit]
+    )
+
+
+def child_protection_work(person_id: int) -> bool:
+    """Whether the child's open work is on the child protection route."""
+    day = timezone.localdate()
+    return (
+        ChildProtectionPlan.objects.filter(_running(day), person_id=person_id).exists()
+        or StrategyDiscussion.objects.filter(
+            person_id=person_id, episode__closure_date__isnull=True
+        ).exists()
     )
 
 

@@ -120,6 +120,7 @@ def case_allocate(
                 ]
             }
         )
+    _asye_protected(worker, involvement)
     load = selectors.caseloads([worker])[0]
     if load.over or _would_exceed(load, involvement):
         if not over_capacity_reason.strip():
@@ -163,6 +164,26 @@ def case_allocate(
     allocation.save()
     audit_change(actor=acting_user, obj=allocation, before=None, person_id=involvement.person_id)
     return allocation
+
+
+def _asye_protected(worker: User, involvement: Involvement) -> None:
+    """A newly qualified worker does not lead child protection work in their first months
+    (the authority sets how many: `WorkforceSettings.asye_no_cp_months`)."""
+    from hearth.workforce.models import WorkforceSettings
+
+    day = timezone.localdate()
+    barred = selectors.asye_cp_barred_until(worker, WorkforceSettings.current())
+    if barred is None or barred <= day or not selectors.is_asye(worker, day):
+        return
+    if selectors.child_protection_work(involvement.person_id):
+        raise ValidationError(
+            {
+                "worker": [
+                    f"{worker.full_name} is newly qualified: they cannot lead child protection "
+                    f"work until {barred:%-d %B %Y}"
+                ]
+            }
+        )
 
 
 def _would_exceed(load: selectors.Caseload, involvement: Involvement) -> bool:

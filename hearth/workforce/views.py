@@ -68,6 +68,10 @@ def _ctx(request: HttpRequest, team: Team, **extra: Any) -> dict[str, Any]:
 
 
 def team(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not policy.managed_teams(user) and user.role in policy.CASE_HOLDING_ROLES:
+        # A worker's "team" page is their own profile (caseload, leave, duty).
+        return redirect("workforce:worker", pk=user.pk)
     t = _team(request)
     loads = selectors.caseloads(selectors.team_workers(t))
     for load, due in zip(loads, selectors.supervision_due([c.worker for c in loads]), strict=True):
@@ -121,6 +125,11 @@ def _worker_page(
     manages: bool,
 ) -> HttpResponse:
     due = selectors.supervision_due([w])[0]
+    on_duty = (
+        w.team is not None
+        and request.user.pk == w.pk
+        and selectors.duty_worker(w.team, timezone.localdate()) == w
+    )
     leave = list(
         Leave.objects.filter(user=w, end__gte=timezone.localdate() - dt.timedelta(days=90))
     )
@@ -137,6 +146,7 @@ def _worker_page(
             "due": due,
             "leave": leave,
             "interests": interests,
+            "on_duty": on_duty,
         },
     )
 

@@ -115,6 +115,15 @@ def test_newly_qualified_worker_is_not_offered_child_protection_lead(sc):
     assert not jo.suitable
     # Qualified 1 December 2026: six months later.
     assert "Newly qualified: no child protection lead until 1 June 2027" in _reasons(item, sc.jo)
+    with pytest.raises(ValidationError) as e:
+        services.case_allocate(acting_user=sc.manager, involvement=_inv(child), worker=sc.jo)
+    assert e.value.message_dict["worker"] == [
+        "Jo Bell is newly qualified: they cannot lead child protection work until 1 June 2027"
+    ]
+    # Once the first months are over, the protection is the caseload limit alone.
+    sc.jo.qualified_on = D(2026, 6, 1)
+    sc.jo.save()
+    services.case_allocate(acting_user=sc.manager, involvement=_inv(child), worker=sc.jo)
 
 
 def test_newly_qualified_worker_may_take_other_work(sc):
@@ -123,6 +132,7 @@ def test_newly_qualified_worker_may_take_other_work(sc):
     jo = next(c for c in item.candidates if c.load.worker.pk == sc.jo.pk)
     assert jo.suitable
     assert "Newly qualified (ASYE): protected caseload" in _reasons(item, sc.jo)
+    services.case_allocate(acting_user=sc.manager, involvement=_inv(child), worker=sc.jo)
 
 
 def test_allocation_sets_the_worker_and_keeps_the_history(sc):

@@ -25,7 +25,9 @@ def test_team_pages_open_for_the_teams_managers(sc, login, url):
 @pytest.mark.parametrize("url", PAGES)
 def test_team_pages_are_not_found_for_anyone_else(sc, login, url):
     for user in (sc.sam, sc.performance, sc.partner):
-        assert login(user).get(url).status_code == 404
+        status = login(user).get(url).status_code
+        # A worker asking for the team page is taken to their own profile.
+        assert status == (302 if url == "/team/" and user == sc.sam else 404), (user, url)
     # Another team's manager sees their own team, never this one.
     response = login(sc.other_manager).get(f"{url}?team={sc.team.pk}")
     assert response.status_code == 404
@@ -126,3 +128,17 @@ def test_manager_edits_a_profile_and_books_leave(sc, login):
          "leave-start_2": "2027", "leave-end_0": "1", "leave-end_1": "2", "leave-end_2": "2027"},
     )  # fmt: skip
     assert "The last day of leave must be on or after the first day" in response.content.decode()
+
+
+def test_a_worker_on_duty_is_shown_the_way_to_the_duty_list(sc, login):
+    from hearth.workforce.models import DutyShift
+
+    from .conftest import TODAY
+
+    DutyShift.objects.create(team=sc.team, day=TODAY, worker=sc.sam)
+    client = login(sc.sam)
+    response = client.get("/team/", follow=True)
+    assert "You are on duty today" in response.content.decode()
+    assert (
+        "You are on duty today" not in login(sc.priya).get("/team/", follow=True).content.decode()
+    )
