@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Front door", reverse("frontdoor:dashboard")))
     if user.role in {"team_manager", "service_manager"} and user.team_id:
         items.append(("Team", reverse("workforce:team")))
+    elif user.role in {"social_worker", "senior_practitioner"} and user.team_id:
+        items.append(("My caseload", reverse("workforce:worker", args=[user.pk])))
     if user.role in {"team_manager", "service_manager", "performance_officer"}:
         items.append(("Indicators", reverse("insights:dashboard")))
     if user.role == "performance_officer":
