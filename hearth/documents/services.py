@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import Role, User
 from hearth.accounts.services import notify
 from hearth.audit.models import Action
-from hearth.audit.services import audit_change, audit_record, snapshot
+from hearth.audit.services import audit_change, audit_record, diff, snapshot
 from hearth.casework import policy as case_policy
 from hearth.casework.models import Assessment, Conference
 from hearth.core.models import ConflictError
@@ -117,35 +118,40 @@ def _locked(report: Report) -> Report:
 def _step(
     user: User | None,
     report: Report,
+    values: dict[str, Any],
     *,
-    fields: list[str],
     event: str,
     comment: str = "",
+    expected_version: int | None = None,
 ) -> Report:
-    before = snapshot(report, [f for f in fields if f not in {"updated_at", "updated_by"}])
+    """Write `values` to the (locked) report if it is still at `expected_version` (its
+    own version by default), keep the new version and audit the change."""
+    before = snapshot(report, values.keys())
+    for name, value in values.items():
+        setattr(report, name, value)
     report.updated_at, report.updated_by = timezone.now(), user
-    all_fields = sorted({*fields, "updated_at", "updated_by"})
-    report.save_versioned(expected_version=report.version, fields=all_fields)
+    report.save_versioned(
+        expected_version=report.version if expected_version is None else expected_version,
+        fields=[*values, "updated_at", "updated_by"],
+    )
     _version(report, user, event, comment)
-    after = snapshot(report, before.keys())
     audit_record(
         actor=user,
         action=Action.UPDATE,
         event=f"documents.report.{event}",
         obj=report,
         person_id=report.person_id,
-        changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+        changes=diff(before, snapshot(report, values.keys())),
         data={"comment": comment} if comment else None,
     )
     return report
 
 
-def _tell(users: list[User | None], report: Report, text: str) -> None:
+def _tell(actor: User, users: list[User | None], report: Report, text: str) -> None:
     """A notification on the home page of each (never the person acting)."""
-    from django.urls import reverse
-
     link = reverse("documents:report", args=[report.pk])
-    notify(recipients=[u for u in users if u is not None], text=text, link=link)
+    recipients = [u for u in users if u is not None and u.pk != actor.pk]
+    notify(recipients=recipients, text=text, link=link)
 
 
 def report_deadline(
@@ -231,12 +237,12 @@ def report_save(
             f"The report is {current.get_state_display().lower()} and can no longer change"
         )
     texts = _clean_sections(report.kind, sections)
-    report.state = current.state
     if texts == current.sections and expected_version == current.version:
         return current
-    report.sections = texts
-    report.version = expected_version  # refused below if someone saved since
-    return _step(acting_user, report, fields=["sections"], event="saved")
+    # Refused (ConflictError) if someone saved since the editor opened it.
+    return _step(
+        acting_user, current, {"sections": texts}, event="saved", expected_version=expected_version
+    )
 
 
 def _default_manager(author: User) -> User | None:
@@ -286,16 +292,19 @@ def report_submit(
     if manager.pk == acting_user.pk:
         raise ValidationError("A report is signed off by someone other than its author")
     event = "resubmitted" if current.state == ReportState.RETURNED else "submitted"
-    current.state = ReportState.SUBMITTED
-    current.submitted_to = manager
-    current.team_id = acting_user.team_id
-    current.submitted_at = timezone.now()
-    current.author = current.author or acting_user
     due_on, rule = report_deadline(current.kind, current.assessment, current.conference)
-    current.due_on, current.due_rule = due_on or current.due_on, rule or current.due_rule
-    fields = ["state", "submitted_to", "team", "submitted_at", "author", "due_on", "due_rule"]
-    _step(acting_user, current, fields=fields, event=event)
-    _tell([manager], current, f"{current.get_kind_display()} to sign off, from {acting_user}")
+    values = {
+        "state": ReportState.SUBMITTED,
+        "submitted_to": manager,
+        "team_id": acting_user.team_id,
+        "submitted_at": timezone.now(),
+        "author": current.author or acting_user,
+        "due_on": due_on or current.due_on,
+        "due_rule": rule or current.due_rule,
+    }
+    _step(acting_user, current, values, event=event)
+    text = f"{current.get_kind_display()} to sign off, from {acting_user}"
+    _tell(acting_user, [manager], current, text)
     return current
 
 
@@ -307,12 +316,15 @@ def report_return(*, acting_user: User, report: Report, comments: str) -> Report
     comments = comments.strip()
     if not comments:
         raise ValidationError({"comments": ["Say what needs to change before it is approved"]})
-    current.state = ReportState.RETURNED
-    current.return_comments = comments
-    current.decided_by, current.decided_at = acting_user, timezone.now()
-    fields = ["state", "return_comments", "decided_by", "decided_at"]
-    _step(acting_user, current, fields=fields, event="returned", comment=comments)
-    _tell([current.author], current, f"{current.get_kind_display()} returned by {acting_user}")
+    values = {
+        "state": ReportState.RETURNED,
+        "return_comments": comments,
+        "decided_by": acting_user,
+        "decided_at": timezone.now(),
+    }
+    _step(acting_user, current, values, event="returned", comment=comments)
+    text = f"{current.get_kind_display()} returned by {acting_user}"
+    _tell(acting_user, [current.author], current, text)
     return current
 
 
@@ -320,12 +332,15 @@ def report_return(*, acting_user: User, report: Report, comments: str) -> Report
 def report_approve(*, acting_user: User, report: Report, comments: str = "") -> Report:
     current = _locked(report)
     _require(can_decide(acting_user, current))
-    current.state = ReportState.APPROVED
-    current.decided_by, current.decided_at = acting_user, timezone.now()
-    current.return_comments = ""
-    fields = ["state", "decided_by", "decided_at", "return_comments"]
-    _step(acting_user, current, fields=fields, event="approved", comment=comments.strip())
-    _tell([current.author], current, f"{current.get_kind_display()} approved by {acting_user}")
+    values = {
+        "state": ReportState.APPROVED,
+        "decided_by": acting_user,
+        "decided_at": timezone.now(),
+        "return_comments": "",
+    }
+    _step(acting_user, current, values, event="approved", comment=comments.strip())
+    text = f"{current.get_kind_display()} approved by {acting_user}"
+    _tell(acting_user, [current.author], current, text)
     return current
 
 
@@ -342,11 +357,10 @@ def report_share(*, acting_user: User, report: Report, recipient: User | None = 
         raise ValidationError({"recipient": ["Choose the chair or reviewing officer"]})
     if recipient.role != Role.REVIEWING_OFFICER or not recipient.is_active:
         raise ValidationError({"recipient": ["Share the report with a reviewing officer"]})
-    current.state = ReportState.SHARED
-    current.shared_with, current.shared_at = recipient, timezone.now()
-    fields = ["state", "shared_with", "shared_at"]
-    _step(acting_user, current, fields=fields, event="shared", comment=f"Shared with {recipient}")
-    _tell([recipient], current, f"{current.get_kind_display()} shared with you by {acting_user}")
+    values = {"state": ReportState.SHARED, "shared_with": recipient, "shared_at": timezone.now()}
+    _step(acting_user, current, values, event="shared", comment=f"Shared with {recipient}")
+    text = f"{current.get_kind_display()} shared with you by {acting_user}"
+    _tell(acting_user, [recipient], current, text)
     return current
 
 

@@ -131,6 +131,11 @@ def test_draft_submitted_returned_resubmitted_approved_shared(cw, conference):
     )
     assert {"documents.report.submitted", "documents.report.returned",
             "documents.report.approved", "documents.report.shared"} <= events  # fmt: skip
+    approved = AuditEvent.objects.get(event="documents.report.approved")
+    assert approved.changes["state"] == ["submitted", "approved"]
+    assert approved.actor_id == cw.manager.pk
+    saved = AuditEvent.objects.filter(event="documents.report.saved").first()
+    assert "sections" in saved.changes
 
 
 def test_only_the_right_manager_decides(cw, conference, f):
