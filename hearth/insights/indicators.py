@@ -334,17 +334,17 @@ def case_holders(teams: Sequence[Team] | None) -> QuerySet[User]:
 
 
 def caseload_figure(period: Period, teams: Sequence[Team] | None) -> Figure:
-    """Children per case-holding worker: average, and the spread from least to most."""
-    open_children = Count(
-        "involvements__person",
-        filter=Q(
-            involvements__ended__isnull=True, involvements__person__kind__in=workforce.CHILD_KINDS
-        ),
-        distinct=True,
+    """Children per case-holding worker on the period's last day: average, and the
+    spread from least to most (work open that day, by the worker now holding it)."""
+    day = period.end
+    open_on_day = (
+        Q(involvements__started__lte=day)
+        & (Q(involvements__ended__isnull=True) | Q(involvements__ended__gt=day))
+        & Q(involvements__person__kind__in=workforce.CHILD_KINDS)
     )
     agg = (
         case_holders(teams)
-        .annotate(n=open_children)
+        .annotate(n=Count("involvements__person", filter=open_on_day, distinct=True))
         .aggregate(avg=Avg("n"), low=Min("n"), high=Max("n"), workers=Count("pk"))
     )
     if not agg["workers"]:
@@ -428,7 +428,13 @@ def dashboard(period: Period, teams: Sequence[Team] | None) -> list[Figure]:
     return [figure(code, period, teams) for code in ORDER]
 
 
+# Employment type has no history: the share of agency staff is today's only.
+CURRENT_ONLY = frozenset({"agency"})
+
+
 def series(code: str, period: Period, teams: Sequence[Team] | None) -> list[tuple[dt.date, Figure]]:
     if code in INDICATORS:
         return INDICATORS[code].series(period, teams)
+    if code in CURRENT_ONLY:
+        return [(period.months()[-1][0], figure(code, period, teams))]
     return [(start, figure(code, Period(start, end), teams)) for start, end in period.months()]

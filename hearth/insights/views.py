@@ -22,7 +22,7 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Period, list[T
     user: User = request.user  # type: ignore[assignment]
     if not policy.can_view_insights(user):
         raise Http404
-    form = FilterForm(request.GET or None)
+    form = FilterForm(request.GET or None, initial={"period": "12m"})
     team_id, period_code = None, "12m"
     if form.is_valid():
         team_id = form.cleaned_data["team"]

@@ -197,6 +197,10 @@ def test_each_indicator_against_the_hand_computed_figure(data, code):
 
 def test_caseload_spread(data):
     assert indicators.figure("caseload", P, None).detail == "From 0 to 3 children across 4 workers."
+    # Before the work started (1 January 2026), nobody held any of it.
+    before = indicators.figure("caseload", Period(D(2025, 12, 1), D(2025, 12, 31)), None)
+    assert before.shown == "0"
+    assert len(indicators.series("agency", P, None)) == 1
 
 
 def test_team_filter(data):
