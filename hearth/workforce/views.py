@@ -91,19 +91,7 @@ def worker(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     manages = policy.manages_worker(user, w)
     load = selectors.caseloads([w])[0]
-    profile = load.profile
-    initial = {
-        "fte": profile.fte,
-        "interests": profile.interests,
-        "career_goals": profile.career_goals,
-        "languages": ", ".join(profile.languages),
-        "max_caseload_weight": profile.max_caseload_weight,
-        "supervision_every_days": profile.supervision_every_days,
-    }
-    form = wf.ProfileForm(request.POST or None, initial=initial, prefix="profile")
-    if not manages:
-        for name in ("fte", "max_caseload_weight", "supervision_every_days"):
-            form.fields[name].disabled = True
+    form = _profile_form(request.POST or None, load.profile, manages)
     leave_form = wf.LeaveForm(prefix="leave")
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,6 +102,24 @@ def worker(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Profile saved")
             return redirect("workforce:worker", pk=w.pk)
     return _worker_page(request, w, load, form, leave_form, manages)
+
+
+def _profile_form(data: Any, profile: Any, manages: bool) -> wf.ProfileForm:
+    """The profile form, filled from the record. Hours, limits and supervision frequency
+    are the manager's to set: a worker's own form has only interests, goals, languages."""
+    initial = {
+        "fte": profile.fte,
+        "interests": profile.interests,
+        "career_goals": profile.career_goals,
+        "languages": ", ".join(profile.languages),
+        "max_caseload_weight": profile.max_caseload_weight,
+        "supervision_every_days": profile.supervision_every_days,
+    }
+    form = wf.ProfileForm(data, initial=initial, prefix="profile")
+    if not manages:
+        for name in ("fte", "max_caseload_weight", "supervision_every_days"):
+            del form.fields[name]
+    return form
 
 
 def _worker_page(
@@ -165,11 +171,9 @@ def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Leave booked")
             return redirect("workforce:worker", pk=w.pk)
     load = selectors.caseloads([w])[0]
-    profile = load.profile
-    form = wf.ProfileForm(
-        initial={"fte": profile.fte, "interests": profile.interests}, prefix="profile"
-    )
-    return _worker_page(request, w, load, form, leave_form, policy.manages_worker(user, w))
+    manages = policy.manages_worker(user, w)
+    form = _profile_form(None, load.profile, manages)
+    return _worker_page(request, w, load, form, leave_form, manages)
 
 
 # --- Allocations --------------------------------------------------------------------------------

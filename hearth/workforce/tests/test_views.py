@@ -142,3 +142,17 @@ def test_a_worker_on_duty_is_shown_the_way_to_the_duty_list(sc, login):
     assert (
         "You are on duty today" not in login(sc.priya).get("/team/", follow=True).content.decode()
     )
+
+
+def test_a_worker_sets_their_own_interests_but_not_their_hours(sc, login):
+    client = login(sc.sam)
+    page = client.get(f"/team/workers/{sc.sam.pk}/").content.decode()
+    assert 'name="profile-fte"' not in page
+    response = client.post(
+        f"/team/workers/{sc.sam.pk}/",
+        {"profile-fte": "0.2", "profile-interests": ["adolescents"], "profile-languages": "Urdu"},
+    )
+    assert response.status_code == 302
+    sc.sam.worker_profile.refresh_from_db()
+    assert sc.sam.worker_profile.interests == ["adolescents"]
+    assert str(sc.sam.worker_profile.fte) == "1.00"
