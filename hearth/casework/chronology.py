@@ -25,6 +25,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from hearth.casework.models import (
@@ -53,6 +54,7 @@ class Entry:
     detail: str = ""
     by: str = ""
     at: dt.datetime | None = None  # when the time of day is known
+    url: str = ""  # the record it comes from, where it has a page
 
     @property
     def sort_key(self) -> tuple[dt.date, dt.datetime]:
@@ -232,7 +234,8 @@ def _assessments(person_id: int, w: Window) -> Iterable[Entry]:
         .select_related("authorised_by")
     )
     for a in rows:
-        yield Entry(a.started_on, "assessment", "Assessment started")
+        url = reverse("casework:assessment", args=[a.pk])
+        yield Entry(a.started_on, "assessment", "Assessment started", url=url)
         if a.authorised_on:
             outcome = a.get_outcome_display() or "no outcome recorded"
             yield Entry(
@@ -241,6 +244,7 @@ def _assessments(person_id: int, w: Window) -> Iterable[Entry]:
                 f"Assessment authorised: {outcome}",
                 a.analysis[:500],
                 by=_name(a.authorised_by),
+                url=url,
             )
 
 
@@ -254,6 +258,7 @@ def _strategy(person_id: int, w: Window) -> Iterable[Entry]:
             f"Strategy discussion: {s.get_decision_display()}{medical}",
             s.summary,
             at=s.held_at,
+            url=reverse("casework:strategy_edit", args=[s.pk]),
         )
 
 

@@ -384,3 +384,17 @@ def test_the_report_page_reads_a_fixed_number_of_queries(cw, conference, login):
             sections={**report.sections, "analysis": f"Draft {i}"})  # fmt: skip
     big = count()
     assert big == small <= 25, (small, big)
+
+
+def test_an_assessment_report_starts_from_the_assessment(cw, conference):
+    assessment = conference.episode.assessments.get()
+    report = services.report_start(acting_user=cw.worker, kind="assessment", assessment=assessment)
+    assert report.text("reason").startswith("Referral received 2 April 2026 from")
+    assert report.text("professional_views") == "School worry about bruising."
+    assert report.text("recommendation") == "Strategy discussion"
+    assert "I like it at Nana's" in report.text("child_voice")
+    assert (report.due_on, report.due_rule) == (D(2026, 6, 10), "assessment.completion")
+    with pytest.raises(ValidationError, match="Choose the assessment"):
+        services.report_start(acting_user=cw.worker, kind="assessment")
+    with pytest.raises(ValidationError, match="Choose the conference"):
+        services.report_start(acting_user=cw.worker, kind="icpc")
