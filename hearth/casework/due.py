@@ -21,6 +21,7 @@ from django.utils import timezone
 from hearth.casework.models import (
     Assessment,
     ChildProtectionPlan,
+    CINEpisode,
     CINPlan,
     ConferenceReport,
     HasDueDates,
@@ -32,6 +33,12 @@ from hearth.timescales.registry import RecomputeScope
 
 # The rows whose due dates can still move, and the rules each carries.
 OPEN_ROWS: list[tuple[type[models.Model], Q, tuple[str, ...], tuple[str, ...]]] = [
+    (
+        CINEpisode,
+        Q(strategy_needed_on__isnull=False, strategy_held_on__isnull=True),
+        ("cp.strategy_discussion",),
+        (),
+    ),
     (Assessment, Q(authorised_on__isnull=True), ("assessment.completion",), ("episode",)),
     (Section47Enquiry, Q(icpc_held_on__isnull=True), ("cp.icpc",), ()),
     (

@@ -95,10 +95,12 @@ class Agency(models.TextChoices):
 # --- Episodes ----------------------------------------------------------------------------
 
 
-class CINEpisode(Versioned):
+class CINEpisode(HasDueDates, Versioned):
     """One child in need episode: from the referral that opened it to its closure
     (CIN census `CINdetails`). At most one open episode per child (rule 8815/8816) and
-    episodes never overlap (rule 8820)."""
+    episodes never overlap (rule 8820). When a strategy discussion is decided on (the
+    front door's decision, or an assessment's outcome), the episode carries when it is
+    due (rule `cp.strategy_discussion`) until one is held."""
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="cin_episodes"
@@ -120,6 +122,15 @@ class CINEpisode(Versioned):
         help_text="Set at closure when an earlier episode closed within the 12 months "
         "before: a possible pattern of re-referral, shown to managers",
     )
+    strategy_needed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When a strategy discussion was decided on: starts its clock",
+    )
+    strategy_held_on = models.DateField(
+        null=True, blank=True, help_text="The first strategy discussion held since the decision"
+    )
+    strategy_discussion_due_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = _user_fk()
 
@@ -149,6 +160,11 @@ class CINEpisode(Versioned):
     @property
     def possible_rereferral_pattern(self) -> bool:
         return self.previous_closure_on is not None
+
+    def due_specs(self) -> list[DueSpec]:
+        return [
+            DueSpec("cp.strategy_discussion", self.strategy_needed_on, met_on=self.strategy_held_on)
+        ]
 
 
 class EpisodeClosure(Versioned):

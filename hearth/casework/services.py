@@ -159,8 +159,11 @@ def cin_episode_open(
     referral_date: dt.date,
     referral_source: str,
     primary_need_code: str = "N0",
+    strategy_needed_on: dt.date | None = None,
 ) -> CINEpisode:
-    """Open a child in need episode from a referral.
+    """Open a child in need episode from a referral; with `strategy_needed_on`, the
+    front door decided a strategy discussion is needed, which is then due (rule
+    `cp.strategy_discussion`).
 
     Refused if the child already has an open episode (the CIN census allows only one,
     and a new concern about an open case belongs to the team that holds it), or if the
@@ -191,23 +194,69 @@ def cin_episode_open(
                 ]
             }
         )
+    if strategy_needed_on is not None:
+        _not_future("strategy_needed_on", strategy_needed_on, "decision")
+        _not_before(
+            "strategy_needed_on",
+            strategy_needed_on,
+            referral_date,
+            "A strategy discussion cannot be decided on before the referral",
+        )
     episode = CINEpisode(
         person=person,
         referral_date=referral_date,
         referral_source=referral_source,
         primary_need_code=primary_need_code,
+        strategy_needed_on=strategy_needed_on,
         created_by=acting_user,
     )
     episode.full_clean()
     try:
         with transaction.atomic():
-            episode.save()
+            if strategy_needed_on is None:
+                episode.save()
+            else:
+                save_with_due_dates(episode)
     except IntegrityError:  # another request opened one at the same moment
         raise ValidationError(
             f"{person.display_name} already has an open child in need episode"
         ) from None
     _created(acting_user, episode)
     return episode
+
+
+STRATEGY_FIELDS = ["strategy_needed_on", "strategy_held_on"]
+
+
+def _strategy_held_refresh(episode: CINEpisode) -> None:
+    """Meet (or, after a re-dating, reopen) the strategy discussion's due date: the first
+    discussion held on or after the decision that one was needed."""
+    # The caller's copy may predate the decision (made through another copy).
+    episode.refresh_from_db(fields=[*STRATEGY_FIELDS, "strategy_discussion_due_on"])
+    if episode.strategy_needed_on is None:
+        return
+    held = [
+        _held_on(at)
+        for at in StrategyDiscussion.objects.filter(episode=episode).values_list(
+            "held_at", flat=True
+        )
+    ]
+    first = min((d for d in held if d >= episode.strategy_needed_on), default=None)
+    if first != episode.strategy_held_on:
+        episode.strategy_held_on = first
+        save_with_due_dates(episode, fields=STRATEGY_FIELDS)
+
+
+def _strategy_needed(user: User | None, episode: CINEpisode, day: dt.date) -> None:
+    """A strategy discussion has been decided on: it is due from `day`, unless one
+    decided earlier is still waiting to be held."""
+    if episode.strategy_needed_on is not None and episode.strategy_held_on is None:
+        return
+    before = snapshot(episode, STRATEGY_FIELDS)
+    episode.strategy_needed_on, episode.strategy_held_on = day, None
+    save_with_due_dates(episode, fields=STRATEGY_FIELDS)
+    _strategy_held_refresh(episode)
+    _changed(user, episode, before, "casework.episode.strategy_needed")
 
 
 @transaction.atomic
@@ -545,6 +594,8 @@ def assessment_authorise(
     assessment.version += 1
     save_with_due_dates(assessment, fields=["authorised_on", "authorised_by", "version"])
     _changed(acting_user, assessment, before, "casework.assessment.authorise")
+    if assessment.outcome == AssessmentOutcome.STRATEGY:
+        _strategy_needed(acting_user, assessment.episode, authorised_on)
     return assessment
 
 
@@ -728,6 +779,7 @@ def strategy_discussion_record(
     _write_attendees(acting_user, discussion, people)
     _created(acting_user, discussion)
     _add_actions(acting_user, discussion, episode.person_id, todo)
+    _strategy_held_refresh(episode)
     active = _active_s47(episode)
     if active is not None:
         _s47_refresh(active)  # a further discussion during the enquiry
@@ -769,6 +821,7 @@ def strategy_discussion_update(
     _add_actions(acting_user, discussion, discussion.person_id, todo)
     for s47 in episode.section47_enquiries.all():
         _s47_refresh(s47)
+    _strategy_held_refresh(episode)
     if enquiry is None and decision in S47_DECISIONS and _active_s47(episode) is None:
         _s47_start(acting_user, discussion)
     return discussion

@@ -39,6 +39,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
+
 from hearth.accounts.models import Role, ServiceArea, User
 from hearth.casework.due import task_values
 from hearth.casework.models import (
@@ -80,6 +82,7 @@ ASSESSMENT_ON_TIME = 0.85
 ICPC_ON_TIME = 0.8
 VISIT_ON_TIME = 0.85
 NO_ACCESS = 0.07
+OTHER_NOTE = 0.3  # a phone call, meeting or oversight note after a visit
 CIC_EARLIER_PLAN = 0.15
 PLAN_AFTER_S47_OPEN = 0.85  # children with the child protection team now
 PLAN_AFTER_S47_CLOSED = 0.5  # earlier spells of child protection work
@@ -236,6 +239,8 @@ class _Histories:
         given = [g for h in data.HERITAGES for g in (*h.female[:10], *h.male[:10])]
         self.names = [f"{self.rng.choice(given)} {self.rng.choice(surnames)}" for _ in range(300)]
         self.counts: dict[str, int] = defaultdict(int)
+        # (decided on, held on, due on, episode) for each strategy discussion decided on
+        self.strategy_due: list[tuple[dt.date, dt.date, dt.date | None, int]] = []
 
     # Dates --------------------------------------------------------------------------------
     def wd(self, day: dt.date, n: int) -> dt.date:
@@ -267,10 +272,28 @@ class _Histories:
             obj.pk = self.ctx.pk(obj._model)
         obj.recompute_due_dates(self.ts)
         self.add(obj)
+        self.tasks(obj)
+        return obj
+
+    def tasks(self, obj: _Row) -> None:
         for key, values in task_values(obj, self.ts, self.now):
             if values is not None:
                 self.insert(Task, **key, **values)
-        return obj
+
+    def update_episodes(self) -> None:
+        """The strategy discussions' due dates on the episodes the front door's step
+        wrote."""
+        if not self.strategy_due:
+            return
+        self.ctx.flush()
+        table = connection.ops.quote_name(CINEpisode._meta.db_table)
+        adapt = connection.ops.adapt_datefield_value
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET strategy_needed_on = %s, strategy_held_on = %s, "  # noqa: S608 - names from the model
+                "strategy_discussion_due_on = %s WHERE id = %s",
+                [(adapt(a), adapt(b), adapt(c), pk) for a, b, c, pk in self.strategy_due],
+            )
 
     # Episodes -----------------------------------------------------------------------------
     def episodes(self) -> list[_Ep]:
@@ -303,6 +326,7 @@ class _Histories:
     def run(self) -> None:
         for ep in self.episodes():
             self.history(ep)
+        self.update_episodes()
         s, n = self.ctx.summary, self.counts
         s.assessments = n["Assessment"]
         s.strategy_discussions = n["StrategyDiscussion"]
@@ -343,7 +367,7 @@ class _Histories:
             return
         if ep.area in (ServiceArea.CHILDREN_IN_CARE, ServiceArea.LEAVING_CARE):
             self.visits(
-                ep, max(authorised, self.today - dt.timedelta(days=180)), end, every=(30, 45)
+                ep, max(authorised, self.today - dt.timedelta(days=120)), end, every=(30, 45)
             )
             return
         start = min(self.wd(authorised, rng.randint(0, 5)), end)
@@ -441,6 +465,12 @@ class _Histories:
             ep, episode, end, AssessmentOutcome.STRATEGY, finish=not (ongoing and recent)
         )
         discussion = self.strategy(ep, held)
+        # The front door decided on the discussion at the referral: its due date and
+        # task, met by this discussion (the episode row itself is updated at the end).
+        episode.strategy_needed_on, episode.strategy_held_on = ep.referral, held
+        episode.recompute_due_dates(self.ts)
+        self.strategy_due.append((ep.referral, held, episode.strategy_discussion_due_on, ep.pk))
+        self.tasks(episode)
         enquiry = _Row(
             Section47Enquiry,
             episode=episode,
@@ -817,7 +847,7 @@ class _Histories:
             if alone:
                 last_alone = day
             # Between visits: a phone call or a meeting, now and then oversight.
-            if rng.random() < 0.6:
+            if rng.random() < OTHER_NOTE:
                 kind = _pick(
                     rng,
                     (

@@ -148,6 +148,7 @@ def test_plans_never_overlap_and_count_the_ones_before(authority):
 def test_due_dates_and_tasks_are_those_the_services_would_store(authority):
     ts = timescales()
     rows = [
+        *CINEpisode.objects.all(),  # the strategy discussion's due date
         *Assessment.objects.select_related("episode"),
         *Section47Enquiry.objects.all(),
         *ChildProtectionPlan.objects.all(),
@@ -169,6 +170,7 @@ def test_due_dates_and_tasks_are_those_the_services_would_store(authority):
                 values["due_on"], values["done_on"], values["rule_code"], values["person_id"]
             )  # fmt: skip
     assert expected == len(tasks)
+    assert Task.objects.filter(rule_code="cp.strategy_discussion").exists()
     # Some work is overdue today, most is not.
     open_tasks = Task.objects.filter(done_on__isnull=True)
     assert 0 < open_tasks.filter(due_on__lt=TODAY).count() < open_tasks.count()
