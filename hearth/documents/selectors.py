@@ -56,6 +56,19 @@ def awaiting_sign_off(manager: User) -> QuerySet[Report]:
     )
 
 
+def reports_to_finish(author: User) -> QuerySet[Report]:
+    """The author's own reports still with them: drafts and reports returned with
+    comments, each with `deadline`, oldest deadline first (for "My work")."""
+    if not (author.is_authenticated and author.is_active):
+        return Report.objects.none()
+    return (
+        Report.objects.filter(author=author, state__in=[ReportState.DRAFT, ReportState.RETURNED])
+        .select_related("person", "assessment", "conference")
+        .annotate(deadline=deadline())
+        .order_by(F("deadline").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
 def shared_with(officer: User) -> QuerySet[Report]:
     """Reports shared with this chair or reviewing officer, the soonest conference
     first (conferences already held last)."""

@@ -398,3 +398,17 @@ def test_an_assessment_report_starts_from_the_assessment(cw, conference):
         services.report_start(acting_user=cw.worker, kind="assessment")
     with pytest.raises(ValidationError, match="Choose the conference"):
         services.report_start(acting_user=cw.worker, kind="icpc")
+
+
+def test_the_authors_unfinished_reports_for_my_work(cw, conference):
+    report = _start(cw, conference)
+    assert [(r.pk, r.deadline) for r in selectors.reports_to_finish(cw.worker)] == [
+        (report.pk, D(2026, 9, 4))
+    ]
+    report = services.report_submit(
+        acting_user=cw.worker, report=report, expected_version=report.version,
+        sections=_filled(report))  # fmt: skip
+    assert list(selectors.reports_to_finish(cw.worker)) == []
+    services.report_return(acting_user=cw.manager, report=report, comments="More on school.")
+    assert [r.state for r in selectors.reports_to_finish(cw.worker)] == ["returned"]
+    assert list(selectors.reports_to_finish(cw.outsider)) == []
