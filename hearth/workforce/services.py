@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.accounts.models import Team, User
-from hearth.audit.services import audit_change, snapshot
+from hearth.accounts.services import notify
+from hearth.audit.models import Action
+from hearth.audit.services import audit_change, audit_record, snapshot
 from hearth.people import services as people_services
 from hearth.people.models import Involvement, Person
 from hearth.workforce import policy, selectors
@@ -163,6 +165,14 @@ def case_allocate(
     )
     allocation.save()
     audit_change(actor=acting_user, obj=allocation, before=None, person_id=involvement.person_id)
+    from django.urls import reverse
+
+    notify(
+        recipients=[worker],
+        text=f"{involvement.person.display_name} has been allocated to you by "
+        f"{acting_user.full_name}",
+        link=reverse("casework:case", args=[involvement.person_id]),
+    )
     return allocation
 
 
@@ -244,7 +254,15 @@ def supervision_record(
             raise ValidationError({"workload": ["Record at least what was discussed"]})
     sup.full_clean()
     sup.save()
-    audit_change(actor=acting_user, obj=sup, before=None, person_id=None)
+    # What was said in personal supervision stays out of the audit log (read by
+    # auditors): the entry says who, whom and when, not the content.
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        event="workforce.supervision.create",
+        obj=sup,
+        data={"worker": worker.pk, "kind": kind, "held_on": held_on},
+    )
     for item in discussions:
         person: Person = item["person"]
         if not policy.access_covers(acting_user, person.pk):

@@ -146,6 +146,9 @@ def test_allocation_sets_the_worker_and_keeps_the_history(sc):
     assert a.over_capacity_reason == ""
     assert list(selectors.allocation_history(sc.team)) == [a]
     assert selectors.work_items(sc.team) == []
+    # The worker is told.
+    note = sc.sam.notifications.get()
+    assert note.text == f"{child.display_name} has been allocated to you by Tom Reid"
 
 
 def test_over_capacity_needs_a_reason_and_records_it(sc):

@@ -122,6 +122,14 @@ def personal(sc):
     )  # fmt: skip
 
 
+def test_personal_supervision_content_stays_out_of_the_audit_log(personal):
+    from hearth.audit.models import AuditEvent
+
+    entry = AuditEvent.objects.get(event="workforce.supervision.create")
+    assert "Tired after court" not in str(entry.changes) + str(entry.data)
+    assert entry.data["kind"] == "personal"
+
+
 def test_personal_supervision_privacy_matrix(sc, f, personal, login):
     hr = f.user("performance_officer", full_name="Harriet HR")
     group = Group.objects.create(name="HR")
