@@ -58,6 +58,8 @@ FILE_NAMES = {
     "SWEpisodes": "sw_episodes.csv",
 }
 Row = dict[str, str]
+# Foster and adoptive placements have no Ofsted URN: the return says XXXXXXX (rule 242).
+NO_URN = frozenset({"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"})
 
 
 def day(value: dt.date | dt.datetime | None) -> str:
@@ -192,7 +194,7 @@ def ssda903_return(year: int) -> Return903:
                 "REASON_PLACE_CHANGE": e["reason_place_change"] if ended else "",
                 "HOME_POST": postcode(e["home_postcode"]),
                 "PL_POST": postcode(e["placement_postcode"]),
-                "URN": e["urn"] or "XXXXXXX",
+                "URN": e["urn"] or ("XXXXXXX" if e["placement_type"] in NO_URN else ""),
             },
         )
     for r in (
@@ -442,6 +444,13 @@ def check_903(ret: Return903) -> list[Finding]:
             hit("102", child, "blank")
         if row["ETHNIC"] not in ethnicities:
             hit("103", child, row["ETHNIC"] or "blank")
+        if not row["UPN"]:
+            hit("442", child, "no UPN and no reason it is unknown")
+    with_prev = {r["CHILD"] for r in ret.tables["PrevPerm"]}
+    start = Period(ret.year).start
+    for row in ret.tables["Episodes"]:
+        if row["RNE"] == "S" and parse_day(row["DECOM"]) >= start and row["CHILD"] not in with_prev:
+            hit("630", row["CHILD"], f"period of care from {row['DECOM']}")
     open_at_end: dict[str, bool] = defaultdict(bool)
     for row in ret.tables["Episodes"]:
         if not row["DEC"] and row["LS"] not in {"V3", "V4"}:

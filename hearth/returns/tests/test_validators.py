@@ -134,3 +134,39 @@ def test_ssda903_files_pass_the_validator(f, tmp_path):
     issues = run_lac_validator(tmp_path / "903", 2026, "E09000027")
     errors = {i.rule for i in issues}
     assert errors <= set(ALLOWED_903_ERRORS), errors - set(ALLOWED_903_ERRORS)
+
+
+# Failures of the generated authority's SSDA903 return that come from the demo generator
+# or the care record, reported to the lead (remove each when fixed). Hearth lists the
+# first four on its data quality page; the rest only the validator finds.
+GENERATOR_GAPS_903 = {
+    "191": "no OC2 health data (HealthYear) for children looked after 12 months or more",
+    "630": "periods of care started in the year without a previous permanence answer",
+    "442": "young children with neither a UPN nor a reason it is unknown (UN1)",
+    "SW17STG2": "no social worker registration numbers (WorkerRegistration) for the demo's "
+    "workers, so no SW_ID can be returned",
+    "SW02STG1": "the same: SW_ID is blank",
+    "242": "the care record stores URN XXXXXXX for P1 placements; the DfE allows it only "
+    "for foster and adoptive placements (A3-A6, U1-U6)",
+    "378": "P1 placements (with parents) under V2 (section 20)",
+    "361": "police protection (L1) lasting more than 72 hours",
+    "575": "a missing episode still open when its placement ended",
+    "577": "a missing episode still open when the child left care",
+    "241": "placement URNs the validator's Ofsted lookup does not hold",
+    "157": "OC2 gives SDQ_REASON SDQ1 (no score: under 4 or over 16) for a child aged 4 to 16",
+}
+
+
+@pytest.mark.django_db
+def test_generated_authority_ssda903_passes_the_validator(tmp_path):
+    ensure_venv(LAC)
+    generate(children=400, seed=26, today=dt.date(2026, 6, 1))
+    ret = ssda903_return(2026)
+    assert ret.tables["Episodes"], "the generated authority has children in care"
+    ours = {x.code for x in check_903(ret)}
+    assert ours <= set(GENERATOR_GAPS_903), ours - set(GENERATOR_GAPS_903)
+    write_folder(ret, tmp_path / "903")
+    issues = run_lac_validator(tmp_path / "903", 2026, "E09000027")
+    allowed = set(ALLOWED_903_ERRORS) | set(GENERATOR_GAPS_903)
+    errors = {i.rule for i in issues}
+    assert errors <= allowed, errors - allowed
