@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,8 +212,13 @@ def report_start(
         author=acting_user,
         updated_by=acting_user,
     )
-    report.full_clean()
-    report.save()
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Someone started it at the same moment: open theirs.
+        return Report.objects.get(kind=kind, assessment=assessment, conference=conference)
     _version(report, acting_user, "started")
     audit_change(actor=acting_user, obj=report, before=None, person_id=person_id)
     return report
