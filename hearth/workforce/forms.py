@@ -105,9 +105,16 @@ class SupervisionForm(forms.Form):
     was_hard = forms.CharField(label="What was hard", required=False, widget=TEXTAREA)
     training = forms.CharField(label="Training", required=False, widget=TEXTAREA)
     leave_booked = forms.CharField(label="Annual leave booked", required=False, widget=TEXTAREA)
-    person = forms.TypedChoiceField(
-        label="Child discussed (case supervision)", coerce=int, required=False, empty_value=None
-    )
+
+
+# Children discussed in one case supervision session, each with its own part of the form.
+DISCUSSIONS_PER_SESSION = 3
+
+
+class DiscussionForm(forms.Form):
+    """One child discussed in case supervision: reflection, decisions, an action."""
+
+    person = forms.TypedChoiceField(label="Child", coerce=int, required=False, empty_value=None)
     reflection = forms.CharField(label="Reflection", required=False, widget=TEXTAREA)
     decisions = forms.CharField(label="Decisions", required=False, widget=TEXTAREA)
     action = forms.CharField(label="Action", required=False, max_length=300)
@@ -135,6 +142,12 @@ class SupervisionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("person"):
+            if data.get("decisions") or data.get("action"):
+                self.add_error("person", "Choose the child these decisions are about")
+            return data
+        if not (data.get("decisions") or "").strip():
+            self.add_error("decisions", "Record the decisions about this child")
         if data.get("action") and not (data.get("action_owner") and data.get("action_due_on")):
             self.add_error("action_owner", "Say who will do the action and by when")
         return data

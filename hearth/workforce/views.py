@@ -375,20 +375,57 @@ def worker_supervision(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _supervision_form(request: HttpRequest, w: User, user: User) -> wf.SupervisionForm:
+def _supervision_forms(
+    request: HttpRequest, w: User, user: User
+) -> tuple[wf.SupervisionForm, list[wf.DiscussionForm]]:
+    """The session's form and one part per child that may be discussed (the worker's
+    children whose records the supervisor may open)."""
     children = (
         Person.objects.filter(involvements__worker=w, involvements__ended__isnull=True)
         .distinct()
         .order_by("family_name", "given_name")
     )
-    visible = accounts_policy.visible_people(user, children)
+    visible = [(p.pk, p.display_name) for p in accounts_policy.visible_people(user, children)]
     owners = [(w.pk, w.full_name), (user.pk, user.full_name)]
-    return wf.SupervisionForm(
-        request.POST or None,
-        children=[(p.pk, p.display_name) for p in visible],
-        owners=owners,
-        initial={"held_on": timezone.localdate()},
+    data = request.POST or None
+    form = wf.SupervisionForm(data, initial={"held_on": timezone.localdate()})
+    parts = [
+        wf.DiscussionForm(data, children=visible, owners=owners, prefix=f"d{i}")
+        for i in range(wf.DISCUSSIONS_PER_SESSION)
+    ]
+    return form, parts
+
+
+def _discussions(parts: list[wf.DiscussionForm]) -> list[dict[str, Any]]:
+    found = []
+    owners = User.objects.in_bulk(
+        [p.cleaned_data["action_owner"] for p in parts if p.cleaned_data.get("action_owner")]
     )
+    people = Person.objects.in_bulk(
+        [p.cleaned_data["person"] for p in parts if p.cleaned_data.get("person")]
+    )
+    for part in parts:
+        d = part.cleaned_data
+        if not d.get("person"):
+            continue
+        actions = []
+        if d.get("action"):
+            actions.append(
+                {
+                    "description": d["action"],
+                    "owner": owners[d["action_owner"]],
+                    "due_on": d["action_due_on"],
+                }
+            )
+        found.append(
+            {
+                "person": people[d["person"]],
+                "reflection": d["reflection"],
+                "decisions": d["decisions"],
+                "actions": actions,
+            }
+        )
+    return found
 
 
 @require_http_methods(["GET", "POST"])
@@ -397,29 +434,12 @@ def supervision_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     if not policy.manages_worker(user, w):
         raise PermissionDenied
-    form = _supervision_form(request, w, user)
-    if request.method == "POST" and form.is_valid():
+    form, parts = _supervision_forms(request, w, user)
+    # Check every part (not stopping at the first), so each shows its own errors.
+    checks = [form.is_valid(), *(p.is_valid() for p in parts)]
+    if request.method == "POST" and all(checks):
         data = form.cleaned_data
-        discussions = []
-        if data["kind"] == SupervisionKind.CASE and data.get("person"):
-            person = Person.objects.filter(pk=data["person"]).first()
-            actions = []
-            if data.get("action"):
-                actions.append(
-                    {
-                        "description": data["action"],
-                        "owner": User.objects.get(pk=data["action_owner"]),
-                        "due_on": data["action_due_on"],
-                    }
-                )
-            discussions.append(
-                {
-                    "person": person,
-                    "reflection": data["reflection"],
-                    "decisions": data["decisions"],
-                    "actions": actions,
-                }
-            )
+        case = data["kind"] == SupervisionKind.CASE
         try:
             services.supervision_record(
                 acting_user=user,
@@ -427,14 +447,18 @@ def supervision_new(request: HttpRequest, pk: int) -> HttpResponse:
                 held_on=data["held_on"],
                 kind=data["kind"],
                 personal={k: data[k] for k in services.PERSONAL_FIELDS},
-                discussions=discussions,
+                discussions=_discussions(parts) if case else [],
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            _apply_errors(
+                parts[0] if case and "person" in getattr(e, "error_dict", {}) else form, e
+            )
         else:
             messages.success(request, "Supervision recorded")
             return redirect("workforce:worker_supervision", pk=w.pk)
-    return render(request, "workforce/supervision_form.html", {"w": w, "form": form})
+    return render(
+        request, "workforce/supervision_form.html", {"w": w, "form": form, "parts": parts}
+    )
 
 
 def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -241,3 +241,33 @@ def test_case_supervision_decisions_are_on_the_chronology(sc):
         "Refer to the edge of care team Actions: Referral (Sam Rivers, by 20 January 2027)."
     )
     assert chronology(child.pk, until=TODAY - dt.timedelta(days=1), kinds=["supervision"]) == []
+
+
+def test_recording_case_supervision_for_two_children(sc, login):
+    amy, ben = sc.child(sc.sam, given_name="Amy"), sc.child(sc.sam, given_name="Ben")
+    client = login(sc.manager)
+    assert client.get(f"/team/workers/{sc.sam.pk}/supervision/new/").status_code == 200
+    base = {"held_on_0": "19", "held_on_1": "1", "held_on_2": "2027", "kind": "case"}
+    response = client.post(
+        f"/team/workers/{sc.sam.pk}/supervision/new/",
+        base | {"d0-person": amy.pk, "d0-reflection": "Quiet at school",
+                "d1-person": ben.pk, "d1-action": "Visit"},
+    )  # fmt: skip
+    page = response.content.decode()
+    assert "Record the decisions about this child" in page
+    assert "Say who will do the action and by when" in page
+    assert "Quiet at school" in page  # kept
+    response = client.post(
+        f"/team/workers/{sc.sam.pk}/supervision/new/",
+        base | {"d0-person": amy.pk, "d0-decisions": "Speak to the school nurse",
+                "d1-person": ben.pk, "d1-decisions": "Keep on CIN plan", "d1-action": "Visit",
+                "d1-action_owner": sc.sam.pk, "d1-action_due_on_0": "26",
+                "d1-action_due_on_1": "1", "d1-action_due_on_2": "2027"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    sup = Supervision.objects.get(kind="case")
+    assert [d.person for d in sup.discussions.all()] == [amy, ben]
+    assert sup.discussions.get(person=ben).actions.get().owner == sc.sam
+    assert login(sc.other_manager).get(
+        f"/team/workers/{sc.sam.pk}/supervision/new/"
+    ).status_code in (403, 404)
