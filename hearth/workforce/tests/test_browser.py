@@ -80,3 +80,24 @@ def test_team_brief(page: Page, live_server, sc):
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="Team pages")).to_be_hidden()
     expect(page.get_by_text("Visits planned today")).to_be_visible()
+
+
+def test_supervision_form_and_the_team_page(page: Page, live_server, sc):
+    sc.child(sc.sam, given_name="Amy", family_name="Stone")
+    sign_in(page, live_server, sc.manager)
+    page.goto(f"{live_server.url}/team/supervision/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Record supervision for Sam Rivers").click()
+    assert_accessible(page)
+    page.get_by_label("Case supervision").check()
+    page.locator("#id_d0-person").select_option(label="Amy Stone")
+    page.locator("#id_d0-reflection").fill("Quiet at school")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Record the decisions")
+    assert_accessible(page)
+    page.locator("#id_d0-decisions").fill("Speak to the school nurse")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Supervision recorded")).to_be_visible()
+    assert_accessible(page)
