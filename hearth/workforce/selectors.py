@@ -522,6 +522,17 @@ def rank(
         if matched:
             score += 3 * len(matched)
             reasons.append(Reason("Interests: " + ", ".join(matched), True))
+        goals = load.profile.career_goals.lower()
+        aims = sorted(
+            INTEREST_LABELS.get(t, t)
+            for t in item.tags
+            if t not in load.profile.interests
+            and goals
+            and (t.replace("_", " ") in goals or INTEREST_LABELS.get(t, t).lower() in goals)
+        )
+        if aims:
+            score += 2 * len(aims)
+            reasons.append(Reason("Career goals: " + ", ".join(aims), True))
         relation = item.family_workers.get(w.pk)
         if relation:
             score += 20

@@ -60,6 +60,12 @@ def test_interests_matching_the_work_raise_a_worker(sc):
     assert _ranked(item).index("Priya Shah") < _ranked(item).index("Sam Rivers")
 
 
+def test_career_goals_matching_the_work_count_too(sc):
+    WorkerProfile.objects.create(user=sc.agent, career_goals="More work with adolescents")
+    teenager = sc.child(age=15)
+    assert "Career goals: Adolescents" in _reasons(_item(sc, teenager), sc.agent)
+
+
 def test_continuity_with_a_sibling_puts_their_worker_first(sc):
     sc.children(sc.priya, 6)  # Priya nearly full
     sister = sc.child(sc.priya)
