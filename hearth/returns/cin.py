@@ -114,6 +114,9 @@ class CINChild:
     disabilities: list[str] = field(default_factory=list)
     episodes: list[CINDetails] = field(default_factory=list)
     person_id: int | None = None
+    # Records of this child that have no place in the census structure (a plan outside
+    # every episode): listed by check X001, never dropped unseen.
+    unplaced: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,7 @@ def _chunk(person_ids: list[int], period: Period) -> list[CINChild]:
     ):
         episodes[e["person_id"]].append(dict(e))
     episode_ids = [e["pk"] for rows in episodes.values() for e in rows]
+    in_census = set(episode_ids)
 
     by_episode: dict[str, dict[int, list[Any]]] = {
         k: defaultdict(list) for k in ("ass", "plan", "s47", "cpp")
@@ -270,9 +274,12 @@ def _chunk(person_ids: list[int], period: Period) -> list[CINChild]:
     ):
         if c["held_on"]:
             reviews[c["plan_id"]].append(c["held_on"])
+    unplaced: dict[int, list[str]] = defaultdict(list)
     for p in plans:
         episode_id = p["episode_id"] or _episode_on(episodes[p["person_id"]], p["start_date"])
-        if episode_id is None:
+        if episode_id is None or episode_id not in in_census:
+            started = p["start_date"]
+            unplaced[p["person_id"]].append(f"child protection plan from {started:%d/%m/%Y}")
             continue
         by_episode["cpp"][episode_id].append(
             CPPlan(
@@ -324,6 +331,7 @@ def _chunk(person_ids: list[int], period: Period) -> list[CINChild]:
             ethnicity=person["ethnicity"],
             disabilities=disabilities[pid],
             person_id=pid,
+            unplaced=unplaced[pid],
         )
         for ep in episodes[pid]:
             eid = ep["pk"]

@@ -194,6 +194,12 @@ def upn_unknown_nfa(ctx: Context, c: CINChild) -> Iterator[Hit]:
 # --- CIN details ---------------------------------------------------------------------------
 
 
+@check("X001")
+def unplaced(ctx: Context, c: CINChild) -> Iterator[Hit]:
+    for what in c.unplaced:
+        yield "X001", what
+
+
 @check("8590")
 def has_episode(ctx: Context, c: CINChild) -> Iterator[Hit]:
     if not c.episodes:

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from hearth.audit.models import AuditEvent
 from hearth.casework.models import (
     Assessment,
+    ChildProtectionPlan,
     CINEpisode,
     CINPlan,
 )
@@ -186,3 +187,19 @@ def test_strict_lists_a_record_that_cannot_be_exported_cleanly(f, tmp_path):
 def test_command_refuses_without_a_year():
     with pytest.raises(CommandError, match="collection year"):
         call_command("returns", "cin")
+
+
+def test_a_plan_outside_every_episode_is_listed_not_dropped(f):
+    child = _child(f)
+    CINEpisode.objects.create(
+        person=child, referral_date=D(2025, 11, 3), referral_source="6", primary_need_code="N1"
+    )
+    ChildProtectionPlan.objects.create(
+        person=child, start_date=D(2025, 10, 1), initial_category="NEG", latest_category="NEG"
+    )
+    (record,) = cin_children(2026)
+    assert record.episodes[0].cp_plans == []
+    findings = check_children(2026, [record])
+    assert [(x.code, x.detail) for x in findings] == [
+        ("X001", "child protection plan from 01/10/2025")
+    ]
