@@ -20,6 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from hearth.core.codelists import codelist
 from hearth.returns.cin import la_number
 
@@ -241,6 +243,7 @@ def annex_a_lists(on: dt.date) -> Lists:
     )
     from hearth.casework.models import (
         Assessment,
+        CaseNote,
         ChildProtectionPlan,
         ChildSeen,
         CINEpisode,
@@ -307,6 +310,15 @@ def annex_a_lists(on: dt.date) -> Lists:
         (p["person_id"], p["start_date"]) for p in plans if p["start_date"] and p["start_date"]
     }
     on_plan = {p["person_id"] for p in plans if p["end_date"] is None or p["end_date"] > on}
+    last_seen = dict(
+        CaseNote.objects.filter(
+            person_id__in={e["person_id"] for e in episodes},
+            child_seen=True,
+            occurred_at__date__lte=on,
+        )
+        .order_by("occurred_at")
+        .values_list("person_id", "occurred_at")
+    )
     cin_plan_open = set(
         CINPlan.objects.filter(start_date__lte=on)
         .exclude(end_date__lt=on)
@@ -363,7 +375,8 @@ def annex_a_lists(on: dt.date) -> Lists:
         reason = e["closure_reason"] if closed else ""
         rows["List 6"].append(
             [*people.columns(pid), people.disability(pid), day(e["referral_date"]),
-             f"{need} - {codelist('primary_need').label(need)}" if need else "", "",
+             f"{need} - {codelist('primary_need').label(need)}" if need else "",
+             day(timezone.localtime(last_seen[pid]).date() if pid in last_seen else None),
              day(closed), f"{reason} - {codelist('closure_reason').label(reason)}" if reason
              else "", values("case_status")[status], *people.allocation(pid)]
         )  # fmt: skip
@@ -436,6 +449,8 @@ def _period_start(care_eps: list[dict[str, Any]], period_id: int) -> dt.date | N
 def _list8(out: list[list[Any]], care_eps: list[dict[str, Any]], people: _People, on: dt.date,
            twelve: dt.date, review: Any, visit: Any, missing: Any, uasc: Any) -> None:  # fmt: skip
     """Children in care on the date or who left in the 6 months before: one row each."""
+    from hearth.care.models import HealthAssessment, IROContact
+
     by_child: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for e in care_eps:
         by_child[e["person_id"]].append(e)
@@ -461,6 +476,20 @@ def _list8(out: list[list[Any]], care_eps: list[dict[str, Any]], people: _People
         counts[(m["person_id"], m["kind"])] += 1
         if m["kind"] == "M":
             last_missing[m["person_id"]] = m
+    last_iro = dict(
+        IROContact.objects.filter(person_id__in=ids, contact_on__lte=on)
+        .order_by("contact_on")
+        .values_list("person_id", "contact_on")
+    )
+    last_health: dict[int, dt.date] = {}
+    last_dental: dict[int, dt.date] = {}
+    for pid, kind, done in (
+        HealthAssessment.objects.filter(person_id__in=ids, done_on__lte=on)
+        .filter(kind__in=["initial", "review", "dental"])
+        .order_by("done_on")
+        .values_list("person_id", "kind", "done_on")
+    ):
+        (last_dental if kind == "dental" else last_health)[pid] = done
     uasc_ids = set(
         uasc.objects.filter(person_id__in=ids)
         .exclude(ceased_on__lt=twelve)
@@ -492,7 +521,8 @@ def _list8(out: list[list[Any]], care_eps: list[dict[str, Any]], people: _People
              yn(len(periods) > 1), day(status_start),
              legal.get(current["legal_status"], current["legal_status"]),
              day(last_review.get(pid)), day(last_visit.get(pid)),
-             values("permanence_plan").get(current["period__permanence_plan"], ""), "", "", "",
+             values("permanence_plan").get(current["period__permanence_plan"], ""),
+             day(last_iro.get(pid)), day(last_health.get(pid)), day(last_dental.get(pid)),
              len(moves), day(ended), current["reason_ceased"] if ended else "",
              day(current["placement__start_date"]),
              placements.get(current["placement_type"], current["placement_type"]),
