@@ -109,14 +109,18 @@ def frontdoor_news(
 
 
 def reports_awaiting_action(user: User) -> list[Any]:
-    """Reports waiting for this user: for a manager, those submitted for their sign-off
-    (the documents app's list). Hook: a worker's own drafts and returned reports join
-    this list when the documents app exposes a selector for them."""
-    from hearth.documents.selectors import awaiting_sign_off
+    """Reports waiting for this user, soonest deadline first (each with `deadline` and
+    `state`): their own drafts and reports returned with comments, and for a manager
+    those submitted for their sign-off (the documents app's lists)."""
+    from hearth.documents.selectors import awaiting_sign_off, reports_to_finish
 
-    if not user.is_manager:
-        return []
-    return list(awaiting_sign_off(user)[: selectors.WORK_LIST_SIZE])
+    size = selectors.WORK_LIST_SIZE
+    found = list(reports_to_finish(user)[:size])
+    if user.is_manager:
+        found += list(awaiting_sign_off(user)[:size])
+    far = dt.date.max
+    found.sort(key=lambda r: (r.deadline or far, r.pk))
+    return found[:size]
 
 
 def last_seen(user: User, now: dt.datetime) -> dt.datetime:

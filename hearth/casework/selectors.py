@@ -197,7 +197,7 @@ def agencies_known(episode: CINEpisode) -> list[dict[str, str]]:
 
 # The most rows a list on "My work" or the team's overdue list shows; the count says
 # how many there are in all.
-WORK_LIST_SIZE = 100
+WORK_LIST_SIZE = 50
 VISIT_RULES = frozenset({"cp.visit"})
 
 

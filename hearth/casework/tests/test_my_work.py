@@ -224,6 +224,30 @@ def test_team_overdue_reads_a_fixed_number_of_queries(cw, login, f, django_asser
         _text(c.get("/casework/team/overdue/"))
 
 
-def test_reports_waiting_for_a_manager_come_from_the_documents_app(cw):
+def test_reports_waiting_come_from_the_documents_app(cw, login, f):
+    from hearth.documents.models import Report, ReportState
+
     assert mywork.reports_awaiting_action(cw.worker) == []
-    assert mywork.reports_awaiting_action(cw.manager) == []  # none submitted yet
+
+    def report(child, **values):
+        f.involve(child, cw.team, cw.worker)
+        episode = services.cin_episode_open(
+            acting_user=None, person=child, referral_date=D(2026, 4, 2), referral_source="2A"
+        )
+        assessment = _assessment(cw, episode)
+        return Report.objects.create(
+            person=child, kind="assessment", assessment=assessment, author=cw.worker, **values
+        )
+
+    draft = report(f.person(given_name="Ada", family_name="One"))
+    returned = report(f.person(given_name="Ben", family_name="Two"), state=ReportState.RETURNED)
+    submitted = report(
+        f.person(given_name="Cy", family_name="Three"), state=ReportState.SUBMITTED,
+        team=cw.team, submitted_to=cw.manager, submitted_at=NOW,
+    )  # fmt: skip
+    # Each deadline is its assessment's due date (as the documents app keeps it).
+    assert mywork.reports_awaiting_action(cw.worker) == [draft, returned]
+    assert mywork.reports_awaiting_action(cw.manager) == [submitted]
+    page = _text(login(cw.worker).get("/casework/my-work/"))
+    assert "Assessment report</a> for Ben Two: returned with comments, due 10 June 2026" in page
+    assert f'href="/documents/reports/{draft.pk}/"' in page
