@@ -119,7 +119,7 @@ def reports_awaiting_action(user: User) -> list[Any]:
     if user.is_manager:
         found += list(awaiting_sign_off(user)[:size])
     far = dt.date.max
-    found.sort(key=lambda r: (r.deadline or far, r.pk))
+    found.sort(key=lambda r: (getattr(r, "deadline", None) or far, r.pk))  # annotated
     return found[:size]
 
 
