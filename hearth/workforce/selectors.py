@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -46,6 +47,7 @@ CHILD_KINDS = (PersonKind.CHILD, PersonKind.UNBORN)
 ESCALATION_RULE = "casework.no_access_escalation"  # casework's no-access escalation tasks
 VISIT_RULES = ("cp.visit",)
 MONTH_DAYS = 30
+INTERIM_CARE_ORDER = "C1"  # SSDA903 legal status: interim care order, s38 Children Act 1989
 
 
 def _running(day: dt.date) -> Q:
@@ -119,8 +121,10 @@ def capacity_of(
 def child_weight(row: Mapping[str, Any], conf: WorkforceSettings) -> tuple[Decimal, str]:
     """A child's weight: the heaviest work with them, plus a little for each brother or
     sister also allocated to the same worker (a sibling group is more work than one
-    child, less than separate families). Care proceedings and out-of-area placements add
-    their weights once the care app records them (settings kept ready)."""
+    child, less than separate families), plus the care proceedings weight while an
+    interim care order runs (SSDA903 legal status C1, s38 Children Act 1989: the child is
+    in proceedings). Out-of-area placements will add theirs once placements record the
+    placing authority (the setting is kept ready)."""
     if row["on_cp"]:
         base, kind = conf.weight_cp, "Child protection"
     elif row["looked_after"]:
@@ -131,7 +135,10 @@ def child_weight(row: Mapping[str, Any], conf: WorkforceSettings) -> tuple[Decim
         base, kind = conf.weight_assessment, "Assessment"
     else:
         base, kind = conf.weight_other, "Other"
-    return base + conf.add_sibling * (row["siblings"] or 0), kind
+    extra = conf.add_sibling * (row["siblings"] or 0)
+    if row.get("in_proceedings"):
+        extra += conf.add_care_proceedings
+    return base + extra, kind
 
 
 def _sibling_count(worker_ref: Any) -> Any:
@@ -160,6 +167,11 @@ def work_flags(qs: QuerySet[Involvement], day: dt.date) -> QuerySet[Involvement]
         on_cin=Exists(CINPlan.objects.filter(_running(day), person_id=person)),
         looked_after=Exists(LookedAfterPeriod.objects.filter(_running(day), person_id=person)),
         open_episode=Exists(CINEpisode.objects.filter(person_id=person, closure_date__isnull=True)),
+        in_proceedings=Exists(
+            apps.get_model("care", "LegalStatus").objects.filter(
+                person_id=person, code=INTERIM_CARE_ORDER, end_date__isnull=True
+            )
+        ),
     )
 
 
@@ -183,7 +195,14 @@ def caseloads(workers: Iterable[User], day: dt.date | None = None) -> list[Casel
         )
         .annotate(siblings=_sibling_count(OuterRef("worker_id")))
         .values(
-            "worker_id", "person_id", "on_cp", "on_cin", "looked_after", "open_episode", "siblings"
+            "worker_id",
+            "person_id",
+            "on_cp",
+            "on_cin",
+            "looked_after",
+            "open_episode",
+            "in_proceedings",
+            "siblings",
         )
     )
     loads: dict[int, Caseload] = {}

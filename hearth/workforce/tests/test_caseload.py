@@ -63,6 +63,17 @@ def test_a_sibling_group_adds_a_little_for_each_brother_or_sister(sc):
     assert _load(sc.sam).weight == Decimal("1.7")
 
 
+def test_care_proceedings_add_their_weight(sc):
+    from hearth.care.models import LegalStatus, PeriodOfCare
+
+    child = sc.child(sc.sam)
+    sc.looked_after(child)
+    period = PeriodOfCare.objects.create(person=child, start_date=TODAY.replace(month=1, day=2))
+    LegalStatus.objects.create(period=period, person=child, code="C1", start_date=period.start_date)
+    # Looked after 1.25 + proceedings 0.5.
+    assert _load(sc.sam).weight == Decimal("1.75")
+
+
 def test_weights_are_configurable(sc):
     WorkforceSettings.objects.create(
         pk=1, weight_cp=Decimal("2"), full_caseload_weight=Decimal("20")
