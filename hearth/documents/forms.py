@@ -41,6 +41,10 @@ class SubmitForm(forms.Form):
         queryset=User.objects.none(),
         empty_label=None,
         help_text="The manager who will sign the report off",
+        error_messages={
+            "required": "Choose the manager to send the report to",
+            "invalid_choice": "Choose a manager of your team",
+        },
     )
 
     def __init__(self, *args: Any, managers: Any, **kwargs: Any) -> None:
@@ -65,7 +69,13 @@ class DecisionForm(forms.Form):
 
 class ShareForm(forms.Form):
     recipient = forms.ModelChoiceField(
-        label="Share with", queryset=User.objects.none(), empty_label=None
+        label="Share with",
+        queryset=User.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose the chair or reviewing officer",
+            "invalid_choice": "Choose a reviewing officer",
+        },
     )
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
