@@ -27,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Indicators", reverse("insights:dashboard")))
     if user.role == "performance_officer":
         items.append(("Returns", reverse("returns:index")))
+    if user.role in {"team_manager", "service_manager", "senior_practitioner"} and user.team_id:
+        items.append(("Overdue work", reverse("casework:team_overdue")))
     if user.is_partner:
         items.append(("Requests for information", reverse("frontdoor:partner_requests")))
         items.append(("My referrals", reverse("frontdoor:partner_referrals")))
