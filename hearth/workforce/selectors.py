@@ -660,45 +660,94 @@ def _team_open(team: Team) -> QuerySet[Involvement]:
     return Involvement.objects.filter(team=team, ended__isnull=True, person__kind__in=CHILD_KINDS)
 
 
-def team_tasks(team: Team) -> QuerySet[Task]:
-    """Open tasks for the team's children, with the child's allocated worker."""
+def _worker_name(team: Team) -> Any:
     from django.db.models import Subquery
 
-    worker = (
+    return Subquery(
         Involvement.objects.filter(
             team=team, person_id=OuterRef("person_id"), ended__isnull=True, worker__isnull=False
         )
         .order_by("-started")
         .values("worker__full_name")[:1]
     )
+
+
+def team_tasks(team: Team) -> QuerySet[Task]:
+    """Open tasks for the team's children, with the child's allocated worker."""
     return (
         Task.objects.filter(
             done_on__isnull=True, person_id__in=_team_open(team).values("person_id")
         )
         .select_related("person")
-        .annotate(worker_name=Subquery(worker))
+        .annotate(worker_name=_worker_name(team))
         .order_by("due_on", "pk")
     )
+
+
+@dataclass
+class BriefItem:
+    """One line of the brief, whichever app's due date it comes from."""
+
+    person: Person
+    title: str
+    due_on: dt.date
+    worker_name: str | None
+
+
+def _care_items(team: Team, until: dt.date) -> list[BriefItem]:
+    """Statutory visits to the team's children in care (reg 28, due dates kept on each
+    open placement) and the care service's own tasks, due by `until`."""
+    from hearth.care.models import CareTask, Placement
+
+    children = _team_open(team).values("person_id")
+    visits = (
+        Placement.objects.filter(
+            end_date__isnull=True, visit_due_on__lte=until, person_id__in=children
+        )
+        .select_related("person")
+        .annotate(worker_name=_worker_name(team))
+        .order_by("visit_due_on", "pk")[:BRIEF_LIST_SIZE]
+    )
+    tasks = (
+        CareTask.objects.filter(done_on__isnull=True, due_on__lte=until, person_id__in=children)
+        .select_related("person")
+        .annotate(worker_name=_worker_name(team))
+        .order_by("due_on", "pk")[:BRIEF_LIST_SIZE]
+    )
+    items = [
+        BriefItem(v.person, CARE_VISIT_TITLE, v.visit_due_on, v.worker_name)
+        for v in visits
+        if v.visit_due_on is not None
+    ]
+    items += [BriefItem(t.person, t.title, t.due_on, t.worker_name) for t in tasks]
+    return items
+
+
+CARE_VISIT_TITLE = "Statutory visit to the child in care"
+
+
+def _as_items(tasks: Iterable[Task]) -> list[BriefItem]:
+    return [BriefItem(t.person, t.title, t.due_on, getattr(t, "worker_name", None)) for t in tasks]
 
 
 @dataclass
 class Brief:
     day: dt.date
     team: Team
-    visits_today: list[Task]
-    due_this_week: list[Task]
-    overdue: list[Task]
-    escalations: list[Task]
+    visits_today: list[BriefItem]
+    due_this_week: list[BriefItem]
+    overdue: list[BriefItem]
+    escalations: list[BriefItem]
     unallocated: list[Involvement]
     duty: User | None
     leave: list[Leave]
     supervision: list[SupervisionDue]
 
     @property
-    def visits_by_worker(self) -> list[tuple[str, list[Task]]]:
-        groups: dict[str, list[Task]] = defaultdict(list)
+    def visits_by_worker(self) -> list[tuple[str, list[BriefItem]]]:
+        groups: dict[str, list[BriefItem]] = defaultdict(list)
         for t in self.visits_today:
-            groups[getattr(t, "worker_name", None) or "Not allocated"].append(t)
+            groups[t.worker_name or "Not allocated"].append(t)
         return sorted(groups.items())
 
 
@@ -710,16 +759,26 @@ def team_brief(team: Team, day: dt.date | None = None) -> Brief:
     day = day or timezone.localdate()
     week_end = day + dt.timedelta(days=6 - day.weekday())
     tasks = team_tasks(team)
-    visits = list(tasks.filter(rule_code__in=VISIT_RULES, due_on=day)[:BRIEF_LIST_SIZE])
-    due = list(
+    visits = _as_items(tasks.filter(rule_code__in=VISIT_RULES, due_on=day)[:BRIEF_LIST_SIZE])
+    due = _as_items(
         tasks.filter(due_on__gte=day, due_on__lte=week_end)
         .exclude(rule_code__in=VISIT_RULES, due_on=day)
         .exclude(rule_code=ESCALATION_RULE)[:BRIEF_LIST_SIZE]
     )
-    overdue = list(
+    overdue = _as_items(
         tasks.filter(due_on__lt=day).exclude(rule_code=ESCALATION_RULE)[:BRIEF_LIST_SIZE]
     )
-    escalations = list(tasks.filter(rule_code=ESCALATION_RULE)[:BRIEF_LIST_SIZE])
+    escalations = _as_items(tasks.filter(rule_code=ESCALATION_RULE)[:BRIEF_LIST_SIZE])
+    for item in _care_items(team, week_end):
+        if item.due_on < day:
+            overdue.append(item)
+        elif item.due_on == day and item.title == CARE_VISIT_TITLE:
+            visits.append(item)
+        else:
+            due.append(item)
+    for group in (visits, due, overdue):
+        group.sort(key=lambda i: (i.due_on, i.person.display_name))
+        del group[BRIEF_LIST_SIZE:]
     waiting = list(
         Involvement.objects.filter(
             team=team, ended__isnull=True, worker__isnull=True, person__kind__in=CHILD_KINDS

@@ -78,6 +78,26 @@ def test_team_brief_contents(sc, brief_scenario):
     assert [(s.worker, s.overdue) for s in brief.supervision] == [(sc.sam, True)]
 
 
+def test_team_brief_has_the_care_visits_and_tasks(sc):
+    from hearth.care.models import CareTask, PeriodOfCare, Placement
+
+    child = sc.child(sc.agent, given_name="Eve")
+    period = PeriodOfCare.objects.create(person=child, start_date=D(2026, 1, 5))
+    Placement.objects.create(
+        person=child, period=period, placement_type="U1", start_date=D(2026, 1, 5),
+        visit_due_on=TODAY,
+    )  # fmt: skip
+    CareTask.objects.create(
+        person=child, kind="return_interview", title="Offer a return home interview",
+        due_on=TODAY - dt.timedelta(days=1),
+    )  # fmt: skip
+    brief = selectors.team_brief(sc.team, TODAY)
+    assert [(w, [t.title for t in ts]) for w, ts in brief.visits_by_worker] == [
+        ("Lee Agent", ["Statutory visit to the child in care"])
+    ]
+    assert [t.title for t in brief.overdue] == ["Offer a return home interview"]
+
+
 def test_team_brief_page_is_printable(sc, login, brief_scenario):
     page = login(sc.manager).get("/team/brief/").content.decode()
     assert "Team brief for Wednesday 20 January 2027" in page
