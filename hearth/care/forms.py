@@ -93,12 +93,18 @@ class StartForm(PlacementFields):
     category_of_need = forms.ChoiceField(label="Category of need")
     home_postcode = forms.CharField(label="Home postcode", max_length=8, required=False)
     uasc = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
+    previous_permanence = forms.ChoiceField(
+        label="Previous permanence order (before this period of care)", initial="Z1"
+    )
     field_order = ["start_date", "legal_status", "category_of_need", "home_postcode"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["legal_status"].choices = _codes(  # type: ignore[attr-defined]
             "ssda903_legal_status", blank="Choose a legal status"
+        )
+        self.fields["previous_permanence"].choices = _codes(  # type: ignore[attr-defined]
+            "ssda903_previous_permanence"
         )
         needs = tuple(f"N{i}" for i in range(1, 9))
         self.fields["category_of_need"].choices = _codes(  # type: ignore[attr-defined]

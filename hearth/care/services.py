@@ -75,6 +75,15 @@ if TYPE_CHECKING:
 
 # Placement types with no PLACE_PROVIDER (SSDA903 2025/26: temporary and "other").
 NO_PROVIDER_PREFIXES = ("T", "Z")
+# SSDA903 URN (csc-validator-be-903, lac2025_26 rules 218, 222 and 242): none for these
+# types; "XXXXXXX" allowed only for fostering and adoption (A3-A6, U1-U6); every other
+# type needs the setting's Ofsted URN.
+NO_URN_TYPES = frozenset({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1",
+                          "Z11", "Z12", "Z13", "Z14"})  # fmt: skip
+URN_OPTIONAL_PREFIXES = ("A", "U")
+# Rule 378: a child placed with parents (P1) is not accommodated under s20 (V2).
+WITH_PARENTS = "P1"
+S20 = "V2"
 # Legal statuses that are care orders, for the reg 28 care-order visit.
 CARE_ORDER = "C2"
 
@@ -173,6 +182,15 @@ def _check_placement(facts: PlacementFacts, on: dt.date) -> None:
         raise ValidationError(
             {"provider_code": [f"A {facts.placement_type} placement has no placement provider"]}
         )
+    if (
+        facts.placement_type not in NO_URN_TYPES
+        and not facts.placement_type.startswith(URN_OPTIONAL_PREFIXES)
+        and not facts.urn
+    ):
+        raise ValidationError(
+            {"carer": [f"A {facts.placement_type} placement needs the setting's Ofsted URN: "
+                       "choose the provider from the register"]}
+        )  # fmt: skip
     carer = facts.carer
     if carer is not None and carer.approval_status in (
         ApprovalStatus.RESIGNED,
@@ -218,8 +236,27 @@ def _episode_values(period: PeriodOfCare, status: str, placement: Placement) -> 
         "placement_provider": placement.provider_code,
         "home_postcode": period.home_postcode,
         "placement_postcode": placement.postcode,
-        "urn": placement.urn or ("XXXXXXX" if placement.placement_type else ""),
+        "urn": episode_urn(placement.placement_type, placement.urn),
     }
+
+
+def episode_urn(placement_type: str, urn: str) -> str:
+    """The URN as the SSDA903 episode carries it (see NO_URN_TYPES)."""
+    if placement_type in NO_URN_TYPES:
+        return ""
+    return urn or ("XXXXXXX" if placement_type.startswith(URN_OPTIONAL_PREFIXES) else "")
+
+
+def _check_status_and_placement(status: str, placement_type: str, field: str) -> None:
+    if status == S20 and placement_type == WITH_PARENTS:
+        raise ValidationError(
+            {
+                field: [
+                    "A child placed with parents (P1) cannot be accommodated under section 20 "
+                    "(V2): placement with parents follows a care order"
+                ]
+            }
+        )
 
 
 # --- Starting and ending a period of care ----------------------------------------------
@@ -250,6 +287,7 @@ def care_period_start(
         raise ValidationError({"category_of_need": ["Choose a category of need from N1 to N8"]})
     facts = placement.resolved()
     _check_placement(facts, start_date)
+    _check_status_and_placement(legal_status, facts.placement_type, "legal_status")
     if previous_permanence:
         check_code(
             "ssda903_previous_permanence", "previous_permanence", previous_permanence, start_date
@@ -426,6 +464,7 @@ def legal_status_change(
     episode, status, placement = _current(period)
     _check_change_date(period, episode, on, "on")
     check_code("ssda903_legal_status", "code", code, on)
+    _check_status_and_placement(code, placement.placement_type, "code")
     if code == status.code:
         raise ValidationError({"code": [f"The child's legal status is already {code}"]})
     if status.start_date == on:
@@ -472,6 +511,7 @@ def placement_change(
     new_status = bool(legal_status) and legal_status != status.code
     if new_status:
         check_code("ssda903_legal_status", "legal_status", legal_status, on)
+    _check_status_and_placement(legal_status or status.code, facts.placement_type, "placement_type")
     same = facts.carer is not None and old.carer_id == facts.carer.pk
     if same and facts.placement_type == old.placement_type:
         raise ValidationError(
@@ -963,6 +1003,19 @@ def missing_record(
         raise ValidationError({"started_at": ["The child was not yet in care"]})
     if ended_at is not None and ended_at < started_at:
         raise ValidationError({"ended_at": ["The child returned after they went missing"]})
+    # One episode at a time (SSDA903 rule 574): none open, none overlapping.
+    others = MissingEpisode.objects.select_for_update().filter(person_id=period.person_id)
+    for other in others:
+        other_end = other.ended_at
+        if other_end is None or (
+            other.started_at <= (ended_at or started_at) and started_at <= other_end
+        ):
+            raise ValidationError(
+                {"started_at": [
+                    "This overlaps another missing or away episode"
+                    + ("" if other_end else " that has no end yet: record the return first")
+                ]}
+            )  # fmt: skip
     row = MissingEpisode(
         period=period, person_id=period.person_id, kind=kind, started_at=started_at,
         ended_at=ended_at, interview_offered_at=interview_offered_at,

@@ -152,6 +152,7 @@ def start(request: HttpRequest, person_id: int) -> HttpResponse:
             home_postcode=d["home_postcode"],
             placement=_facts(d),
             uasc=d["uasc"],
+            previous_permanence=d["previous_permanence"],
         ),
         title="Start a period of care",
         success="Period of care started",

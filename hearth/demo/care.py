@@ -24,7 +24,9 @@ The histories keep to the services' rules, so the returns validate:
   order for a few days first (L1, L2), a few remanded (J1); children under 4 whose plan
   is adoption go on to a placement order (E1), a match and a placement for adoption
   (A5/A6), and some have been adopted (E11/E12) or the decision reversed (RD1-RD4);
-- about 1 in 12 of those aged 14 or more came as unaccompanied asylum-seeking children;
+- about 1 in 5 of those aged 14 or more now came as unaccompanied asylum-seeking
+  children, at 13 or older (England: about 7% of all children looked after, most of
+  them 16 or 17);
 - reviews on the reg 33 timescales (a few late), visits every 4 to 6 weeks over the
   last year (most children seen alone), health and PEPs on their timescales, missing
   episodes for some teenagers with a return interview offered within 72 hours.
@@ -52,6 +54,7 @@ from hearth.care.models import (
     Episode,
     HealthAssessment,
     HealthKind,
+    HealthYear,
     LegalStatus,
     MissingEpisode,
     PeriodOfCare,
@@ -68,6 +71,7 @@ from hearth.care.schedules import (
     review_schedule,
     visit_schedule,
 )
+from hearth.care.services import episode_urn
 from hearth.casework.models import LookedAfterPeriod
 from hearth.timescales.calendar import add_months
 from hearth.timescales.engine import Timescales, timescales
@@ -117,6 +121,15 @@ SKILLS = [
     "education support",
 ]
 OWN_FOSTERING_URN = "SC900001"  # the authority's own fostering service (synthetic)
+# Why an SDQ was not returned (SSDA903 SDQ_REASON): SDQ1 the child was under 4 or over
+# 16 (validator rules 157, 197B), SDQ2 the carer refused, SDQ3 the child's disability,
+# SDQ4 other, SDQ5 the child refused [recall for SDQ2-SDQ5: check the specification].
+SDQ_REASONS = [
+    ("SDQ2", 2),
+    ("SDQ3", 1),
+    ("SDQ4", 2),
+    ("SDQ5", 3),
+]  # the authority's own fostering service (synthetic)
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
@@ -236,13 +249,14 @@ class _Care:
         for _ in range(max(1, children // 25)):
             self.carer(
                 CarerKind.CHILDRENS_HOME,
-                provider=rng.choice(["PR1", "PR4", "PR4", "PR5"]),
+                provider=(provider := rng.choice(["PR1", "PR4", "PR4", "PR5"])),
                 urn=f"SC{rng.randint(100000, 899999)}",
                 places=rng.randint(3, 6),
                 ages=(8, 17),
                 name=f"{rng.choice(['Oak', 'Beech', 'Rowan', 'Hazel', 'Alder'])} House",
                 registered_on=self.today - dt.timedelta(days=rng.randint(400, 6000)),
-                postcode=self.postcode(0.45),
+                # The authority's own homes are in its area (SSDA903 rule 1015).
+                postcode=self.postcode(0.0 if provider == "PR1" else 0.45),
             )
         for _ in range(max(1, children // 40)):
             self.carer(
@@ -332,8 +346,13 @@ class _Care:
         born = child.date_of_birth or start
         start = max(start, born + 2 * DAY)
         start = min(start, (closed_by or self.today) - DAY)
+        # Unaccompanied children arrive as teenagers: a share of those 14 or over now
+        # came in the last two and a half years, at 13 or more.
+        uasc = closed_by is None and _age(born, self.today) >= 14 and rng.random() < 0.2
+        if uasc:
+            start = max(start, add_months(born, 13 * 12), self.today - dt.timedelta(days=900))
+            start = min(start, self.today - DAY)
         age = _age(born, start)
-        uasc = 14 <= age <= 17 and rng.random() < 0.08
         need = "N8" if uasc else _pick(rng, NEEDS)
         s = _Story(child, start, need, home, uasc=uasc)
         end_by = closed_by or self.today
@@ -346,7 +365,10 @@ class _Care:
             first = _pick(rng, [("V2", 45), ("C1", 38), ("L1", 9), ("L2", 8)])
         statuses: list[tuple[dt.date, str]] = [(start, first)]
         if first in ("L1", "L2"):
-            statuses.append((start + dt.timedelta(days=rng.randint(2, 8)), "C1"))
+            # Police protection lasts at most 72 hours (SSDA903 rule 361); an emergency
+            # protection order at most 8 days.
+            days = rng.randint(1, 3) if first == "L1" else rng.randint(2, 8)
+            statuses.append((start + dt.timedelta(days=days), "C1"))
         if statuses[-1][1] == "C1":
             statuses.append((statuses[-1][0] + dt.timedelta(days=rng.randint(150, 240)), "C2"))
         if first == "V2" and not uasc and age < 12 and rng.random() < 0.2:
@@ -395,6 +417,9 @@ class _Care:
             elif pt.startswith("A") and s.adoption and s.adoption.get("adopters"):
                 placed = (pt, s.adoption["adopters"])
             else:
+                status_then = [c for day_, c in statuses if day_ <= d][-1:] or [first]
+                if pt == "P1" and status_then[0] not in ("C1", "C2"):
+                    pt = "U6"  # placement with parents follows a care order (rule 378)
                 placed = self.placement_for(pt, _age(born, d), child, home)
             carer = placed[1]
             if i == 0:
@@ -499,16 +524,17 @@ class _Care:
             casework_period_id=lap_pk,
             created_at=ctx.now,
         )
-        if rng.random() < 0.1:
-            ctx.insert(
-                PreviousPermanence,
-                id=ctx.pk(PreviousPermanence),
-                period_id=period_pk,
-                person_id=child.person_id,
-                code=_pick(rng, [("P2", 5), ("P3", 3), ("P1", 2)]),
-                la_code="999",
-                date_text=f"zz/zz/{s.start.year - rng.randint(1, 5)}",
-            )
+        # Every period records any previous permanence order (Z1: none; rule 630).
+        earlier = rng.random() < 0.1
+        ctx.insert(
+            PreviousPermanence,
+            id=ctx.pk(PreviousPermanence),
+            period_id=period_pk,
+            person_id=child.person_id,
+            code=_pick(rng, [("P2", 5), ("P3", 3), ("P1", 2)]) if earlier else "Z1",
+            la_code="999" if earlier else "",
+            date_text=f"zz/zz/{s.start.year - rng.randint(1, 5)}" if earlier else "",
+        )
         if s.uasc:
             ctx.insert(
                 UASCStatus,
@@ -584,7 +610,9 @@ class _Care:
                 "placement_provider": placement_row["provider_code"] if placement_row else "",
                 "home_postcode": s.home,
                 "placement_postcode": placement_row["postcode"] if placement_row else "",
-                "urn": (placement_row["urn"] if placement_row else "") or "XXXXXXX",
+                "urn": episode_urn(placement_row["placement_type"], placement_row["urn"])
+                if placement_row
+                else "",
             }
             if episode is None:
                 episode = ctx.insert(
@@ -752,6 +780,7 @@ class _Care:
                     done_on=day,
                 )
             last_health = day
+        self.oc2(s, born)
         # PEPs for children of school age (4 to 17).
         last_pep: dt.date | None = None
         if _age(born, end) >= 4:
@@ -770,14 +799,22 @@ class _Care:
                         held_on=day,
                     )
                 last_pep = day
-        # Missing episodes for some teenagers, in the last year.
+        # Missing episodes for some teenagers, in the last year: one at a time, each
+        # over within the placement and never across 31 March (SSDA903 rules 574-577).
         if _age(born, end) >= 11 and rng.random() < 0.18:
-            for _ in range(rng.randint(1, 4)):
-                start_day = end - dt.timedelta(days=rng.randint(3, 330))
-                if start_day <= s.start:
+            days = sorted(rng.sample(range(3, 330), rng.randint(1, 4)), reverse=True)
+            last_end: dt.datetime | None = None
+            for back in days:
+                start_day = end - dt.timedelta(days=back)
+                if start_day <= s.start or (start_day.month, start_day.day) in ((3, 30), (3, 31)):
                     continue
-                started = dt.datetime.combine(start_day, dt.time(rng.randint(15, 23)), dt.UTC)
-                ended = started + dt.timedelta(hours=rng.randint(3, 60))
+                started = dt.datetime.combine(start_day, dt.time(rng.randint(15, 21)), dt.UTC)
+                if last_end is not None and started <= last_end:
+                    continue
+                ended = started + dt.timedelta(hours=rng.randint(3, 26))
+                if ended.date() >= end:
+                    continue
+                last_end = ended
                 due = ts.due_date("care.missing.return_interview", ended).at
                 offered = (
                     ended + dt.timedelta(hours=rng.randint(4, 70)) if rng.random() < 0.9 else None
@@ -829,6 +866,45 @@ class _Care:
         else:
             period["reviews_held"] = len(reviews)
             period["last_review_on"] = reviews[-1] if reviews else None
+
+    def oc2(self, s: _Story, born: dt.date) -> None:
+        """SSDA903 OC2 for each of the last two 31 Marches at which the child had been
+        looked after continuously for 12 months (validator rule 191 wants the health
+        fields filled for them). Shares are illustrative."""
+        rng, today = self.rng, self.today
+        year = today.year if today >= dt.date(today.year, 3, 31) else today.year - 1
+        for y in (year - 1, year):
+            year_end = dt.date(y, 3, 31)
+            if s.start > dt.date(y - 1, 4, 1) or (s.end is not None and s.end < year_end):
+                continue
+            age = _age(born, year_end)
+            age_at_start = _age(born, dt.date(y - 1, 4, 1))
+            scored, reason = False, ""
+            if age >= 4:
+                # 4 to 16 all year: a score, or why not; turning 4 or past 16: SDQ1.
+                whole_year = age_at_start >= 4 and age <= 16
+                scored = age <= 16 and rng.random() < 0.8
+                if not scored:
+                    reason = _pick(rng, SDQ_REASONS) if whole_year else "SDQ1"
+            misuse = age >= 10 and rng.random() < 0.05
+            received = (rng.random() < 0.6) if misuse else None
+            self.ctx.insert(
+                HealthYear,
+                id=self.ctx.pk(HealthYear),
+                person_id=s.child.person_id,
+                year_ending=year_end,
+                sdq_score=min(40, max(0, int(rng.gauss(14, 6)))) if scored else None,
+                sdq_reason=reason,
+                convicted=(rng.random() < 0.03) if age >= 10 else None,
+                health_check=(rng.random() < 0.9) if age < 5 else None,
+                immunisations=rng.random() < 0.85,
+                teeth_check=rng.random() < 0.8,
+                health_assessment=rng.random() < 0.9,
+                substance_misuse=misuse,
+                intervention_received=received,
+                # Asked only when no intervention was received (rule 158).
+                intervention_offered=(rng.random() < 0.3) if misuse and not received else None,
+            )
 
     def run(self) -> None:
         ctx = self.ctx

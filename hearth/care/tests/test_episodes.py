@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hearth.care import services
-from hearth.care.models import Episode, PeriodOfCare, Placement
+from hearth.care.models import Carer, Episode, PeriodOfCare, Placement
 from hearth.care.services import PlacementFacts
 from hearth.care.tests.conftest import D
 from hearth.casework.models import LookedAfterPeriod
@@ -92,7 +92,7 @@ def test_temporary_placement_has_no_provider(care):
         acting_user=care.worker, period=period, on=D(2026, 7, 1), reason="OTHER",
         placement=PlacementFacts(placement_type="T1", postcode="N19 5NF"),
     )  # fmt: skip
-    assert rows(period)[-1] == "01/07/2026 P V2 N1 T1 - - - - N17 6AA N19 5NF XXXXXXX"
+    assert rows(period)[-1] == "01/07/2026 P V2 N1 T1 - - - - N17 6AA N19 5NF -"
 
 
 def test_carer_vacancies_follow_the_child(care):
@@ -169,6 +169,28 @@ def test_placement_type_needing_a_provider_refused_without_one(care):
         care.start(placement=PlacementFacts(placement_type="U6", postcode="N1 1AA"))
     assert not PeriodOfCare.objects.exists()
     assert not Episode.objects.exists()
+
+
+def test_placed_with_parents_under_section_20_refused(care):
+    # SSDA903 rule 378: placement with parents (P1) is not under s20 (V2).
+    with pytest.raises(ValidationError, match="cannot be accommodated under section 20"):
+        care.start(placement=PlacementFacts(placement_type="P1", provider_code="PR0"))
+    with_parents = PlacementFacts(placement_type="P1", provider_code="PR0")
+    period = care.start(legal_status="C2", placement=with_parents)
+    with pytest.raises(ValidationError, match="cannot be accommodated under section 20"):
+        services.legal_status_change(acting_user=care.worker, period=period, code="V2",
+                                     on=D(2026, 5, 1))  # fmt: skip
+    assert rows(period) == ["02/04/2026 S C2 N1 P1 PR0 - - - N17 6AA - -"]
+
+
+def test_childrens_home_needs_its_urn(care):
+    home = services.carer_save(acting_user=None, carer=Carer(
+        reference="CH1", name="Elm House", kind="childrens_home", provider_code="PR4",
+        postcode="HT1 1AA", places=3, vacancies=3,
+    ))  # fmt: skip
+    with pytest.raises(ValidationError, match="needs the setting's Ofsted URN"):
+        care.start(placement=PlacementFacts(placement_type="K2", carer=home))
+    assert not PeriodOfCare.objects.exists()
 
 
 def test_leaving_with_x1_refused(care):

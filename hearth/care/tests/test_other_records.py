@@ -39,13 +39,20 @@ def test_missing_episode_bad_input(care):
             acting_user=care.worker, period=period, kind="A", started_at=at(D(2026, 6, 4), 19),
             ended_at=at(D(2026, 6, 4), 18),
         )  # fmt: skip
+    services.missing_record(
+        acting_user=care.worker, period=period, kind="M", started_at=at(D(2026, 7, 1), 19),
+        ended_at=at(D(2026, 7, 2), 9),
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="overlaps another missing"):
+        services.missing_record(acting_user=care.worker, period=period, kind="A",
+                                started_at=at(D(2026, 7, 1), 23))  # fmt: skip
     with pytest.raises(ValidationError, match="not a valid code"):
         services.missing_record(acting_user=care.worker, period=period, kind="X",
                                 started_at=at(D(2026, 6, 4), 19))  # fmt: skip
     with pytest.raises(ValidationError, match="not yet in care"):
         services.missing_record(acting_user=care.worker, period=period, kind="M",
                                 started_at=at(D(2026, 3, 1), 19))  # fmt: skip
-    assert not MissingEpisode.objects.exists()
+    assert MissingEpisode.objects.count() == 1
 
 
 def test_adoption_journey_and_reversal(care):

@@ -34,7 +34,7 @@ def test_start_a_period_of_care(care, login):
     data = {
         **_date("start_date", D(2026, 4, 2)), "legal_status": "C1", "category_of_need": "N1",
         "home_postcode": "HT4 1AB", "carer": care.foster.reference, "placement_type": "U6",
-        "visit_basis": "standard", "intended_until_18": "",
+        "visit_basis": "standard", "intended_until_18": "", "previous_permanence": "Z1",
     }  # fmt: skip
     response = client.post(f"/care/children/{care.child.pk}/start/", data)
     assert response.status_code == 302
@@ -52,7 +52,7 @@ def test_failed_start_keeps_what_was_typed(care, login):
     data = {
         **_date("start_date", D(2026, 4, 2)), "legal_status": "C1", "category_of_need": "N1",
         "home_postcode": "HT4 1AB", "carer": "", "placement_type": "U6", "postcode": "HT9 9ZZ",
-        "visit_basis": "standard",
+        "visit_basis": "standard", "previous_permanence": "Z1",
     }  # fmt: skip
     page = _text(client.post(f"/care/children/{care.child.pk}/start/", data))
     assert "There is a problem" in page
