@@ -14,6 +14,7 @@ And, for managers, the overdue list of a team (`selectors.team_overdue`).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,49 +62,57 @@ def frontdoor_news(
     children: list[Person], since: dt.datetime, size: int = NEWS_SIZE
 ) -> list[NewInformation]:
     """New contacts about these children and partner agencies' answers about them since
-    `since`, newest first (two queries). Read-only over the front door's records; the
-    front door has no selector that takes a list of people yet, so this one lives here
-    until it does."""
-    from hearth.frontdoor.models import ContactPerson, ContactStatus, InformationRequest
+    `since`, newest first (three queries, each led by an index: the children's contacts,
+    then the new ones among them and the answers to their requests). Read-only over the
+    front door's records; the front door has no selector that takes a list of people
+    yet, so this one lives here until it does."""
+    from hearth.frontdoor.models import Contact, ContactPerson, ContactStatus, InformationRequest
 
     names = {c.pk: c.display_name for c in children}
+    about: dict[int, list[int]] = defaultdict(list)  # contact: the children it names
+    for contact_id, person_id in ContactPerson.objects.filter(
+        person_id__in=list(names)
+    ).values_list("contact_id", "person_id"):
+        about[contact_id].append(person_id)
+    if not about:
+        return []
     found: list[NewInformation] = []
-    links = (
-        ContactPerson.objects.filter(person_id__in=list(names), contact__submitted_at__gt=since)
-        .exclude(contact__status=ContactStatus.DRAFT)
-        .select_related("contact")
-        .order_by("-contact__submitted_at", "-pk")[:size]
+    contacts = (
+        Contact.objects.filter(pk__in=list(about), submitted_at__gt=since)
+        .exclude(status=ContactStatus.DRAFT)
+        .only("pk", "submitted_at", "concern")
+        .order_by("-submitted_at", "-pk")[:size]
     )
-    for link in links:
-        contact = link.contact
+    for contact in contacts:
         assert contact.submitted_at is not None  # filtered above
-        found.append(
-            NewInformation(
-                link.person_id,
-                names[link.person_id],
-                contact.submitted_at,
-                "New contact to the front door",
-                _excerpt(contact.concern),
+        for child in about[contact.pk]:
+            found.append(
+                NewInformation(
+                    child,
+                    names[child],
+                    contact.submitted_at,
+                    "New contact to the front door",
+                    _excerpt(contact.concern),
+                )
             )
-        )
     answers = (
-        InformationRequest.objects.filter(
-            responded_at__gt=since, contact__people__person_id__in=list(names)
-        )
-        .annotate(child_id=F("contact__people__person_id"), agency=F("organisation__name"))
+        InformationRequest.objects.filter(contact_id__in=list(about), responded_at__gt=since)
+        .annotate(agency=F("organisation__name"))
+        .only("pk", "contact_id", "responded_at", "response")
         .order_by("-responded_at", "-pk")[:size]
     )
     for answer in answers:
         assert answer.responded_at is not None  # filtered above
-        found.append(
-            NewInformation(
-                answer.child_id,
-                names[answer.child_id],
-                answer.responded_at,
-                f"Answer from {answer.agency}",
-                _excerpt(answer.response),
+        for child in about[answer.contact_id]:
+            found.append(
+                NewInformation(
+                    child,
+                    names[child],
+                    answer.responded_at,
+                    f"Answer from {answer.agency}",
+                    _excerpt(answer.response),
+                )
             )
-        )
     found.sort(key=lambda n: n.at, reverse=True)
     return found[:size]
 

@@ -189,6 +189,7 @@ def test_team_overdue_lists_what_is_late_across_the_team_with_the_worker(cw, log
     ]
     page = _text(login(cw.manager).get("/casework/team/overdue/"))
     assert "Lily Mensah" in page and "Jo Mensah" in page and "Far Away" not in page
+    assert 'href="/casework/team/overdue/"' in _text(login(cw.manager).get("/"))  # menu
     assert "2 overdue" in page
 
 
