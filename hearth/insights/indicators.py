@@ -438,3 +438,15 @@ def series(code: str, period: Period, teams: Sequence[Team] | None) -> list[tupl
     if code in CURRENT_ONLY:
         return [(period.months()[-1][0], figure(code, period, teams))]
     return [(start, figure(code, Period(start, end), teams)) for start, end in period.months()]
+
+
+TITLES = {
+    **{code: i.title for code, i in INDICATORS.items()},
+    "caseload": "Average caseload",
+    "agency": "Share of agency staff",
+    "supervision": "Supervision on time",
+}
+
+
+def figure_title(code: str) -> str:
+    return TITLES[code]

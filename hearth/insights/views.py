@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from hearth.accounts.models import Team, User
-from hearth.insights import indicators, selectors
-from hearth.insights.forms import FilterForm
+from hearth.insights import indicators, selectors, services
+from hearth.insights.forms import FilterForm, ReferenceForm
 from hearth.workforce import policy
 
 CHART_WIDTH = 600
@@ -103,5 +105,25 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "person_rows": code in indicators.INDICATORS
             and bool(indicators.INDICATORS[code].person_field),
             "query": request.GET.urlencode(),
+            "can_set_reference": services.can_set_references(user),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def reference(request: HttpRequest, code: str) -> HttpResponse:
+    """A performance officer sets the England figure an indicator is compared with."""
+    user: User = request.user  # type: ignore[assignment]
+    if code not in indicators.ORDER or not services.can_set_references(user):
+        raise Http404
+    current = selectors.references().get(code)
+    initial = (
+        {"value": current.value, "year": current.year, "source": current.source} if current else {}
+    )
+    form = ReferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.reference_set(acting_user=user, indicator=code, **form.cleaned_data)
+        messages.success(request, "England figure saved")
+        return redirect("insights:detail", code=code)
+    title = indicators.figure_title(code)
+    return render(request, "insights/reference.html", {"form": form, "code": code, "title": title})

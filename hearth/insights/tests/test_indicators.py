@@ -242,3 +242,22 @@ def test_insights_are_for_managers_and_performance_officers(data, f, login):
         assert login(f.user(role)).get("/insights/").status_code == 404
     assert login(f.user("service_manager", team=data["team"])).get("/insights/").status_code == 200
     assert login(data["manager"]).get("/insights/nonsense/").status_code == 404
+
+
+def test_a_performance_officer_sets_the_england_figure(data, f, login):
+    officer = login(f.user("performance_officer"))
+    page = officer.get("/insights/rereferrals/").content.decode()
+    assert "Set the England figure" in page
+    response = officer.post("/insights/rereferrals/england/", {"value": "22.4"})
+    assert "Enter the year the figure is for" in response.content.decode()
+    response = officer.post(
+        "/insights/rereferrals/england/",
+        {"value": "22.4", "year": "2023-24", "source": "DfE, Characteristics of children in need"},
+    )
+    assert response.status_code == 302
+    assert NationalReference.objects.get(indicator="rereferrals").shown == "22.4"
+    assert "22.4% in 2023-24" in officer.get("/insights/rereferrals/").content.decode()
+    officer.post("/insights/rereferrals/england/", {"value": ""})
+    assert not NationalReference.objects.exists()
+    # Managers read the figures; they do not set them.
+    assert login(data["manager"]).get("/insights/rereferrals/england/").status_code == 404
