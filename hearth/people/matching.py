@@ -331,12 +331,12 @@ def _person_key_sources(where: dict[str, Any]) -> dict[int, _KeySource]:
         sources[pk] = src
     names = PersonName.objects.filter(**by_person).order_by()
     for pk, given, family in names.values_list("person_id", "given_name_norm", "family_name"):
-        src = sources.get(pk)
-        if src is None:
+        named = sources.get(pk)  # None: a merged record's other name
+        if named is None:
             continue
         if given:
-            src.given.add(_first_word(given))
-        src.family.update(_family_variants(family))
+            named.given.add(_first_word(given))
+        named.family.update(_family_variants(family))
     addresses = Address.objects.filter(**by_person).order_by()
     for pk, postcode in addresses.values_list("person_id", "postcode"):
         if postcode and pk in sources:
