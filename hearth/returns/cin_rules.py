@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from hearth.core.codelists import codelist
 from hearth.returns.cin import CINChild, CINDetails, Period
 from hearth.returns.rules import Finding, Rule, rules
+from hearth.timescales.calendar import working_calendar
 
 Hit = tuple[str, str]  # (rule code, detail)
 Check = Callable[["Context", CINChild], Iterator[Hit]]
@@ -567,6 +568,57 @@ def cp_plans_apart(ctx: Context, c: CINChild) -> Iterator[Hit]:
             if i != j and p.start and q.start and q.start <= p.start <= (q.end or ctx.ref):
                 yield "8940", _d(p.start)
                 break
+
+
+# --- Queries on timescales (working days: England and Wales bank holidays) ---------------
+
+
+def _working_days_before(day: dt.date, n: int) -> dt.date:
+    """The day n working days before `day` (a working day itself)."""
+    calendar = working_calendar()
+    while n > 0:
+        day -= dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            n -= 1
+    return day
+
+
+@check("8670Q", "8675Q", "8569Q", "2991Q")
+def timescale_queries(ctx: Context, c: CINChild) -> Iterator[Hit]:
+    # An assessment due within 45 working days of the referral: one that started 45
+    # working days or more before the year end (counting it) and is not authorised.
+    assessment_limit = _working_days_before(ctx.ref, 44)
+    conference_limit = _working_days_before(ctx.ref, 14)
+    for e in c.episodes:
+        if e.referral_date and e.referral_date < ctx.start and e.referral_nfa is not False:
+            yield "8569Q", _d(e.referral_date)
+        if e.section47s and not e.assessments:
+            yield "2991Q", _d(e.referral_date)
+        for a in e.assessments:
+            if a.authorised is None and a.start and a.start < assessment_limit:
+                yield "8670Q", _d(a.start)
+        for s in e.section47s:
+            if (
+                s.icpc_date is None
+                and not s.icpc_not_required
+                and s.start
+                and s.start < conference_limit
+            ):
+                yield "8675Q", _d(s.start)
+
+
+@check("8770Q")
+def school_age_upn(ctx: Context, c: CINChild) -> Iterator[Hit]:
+    # Of school age by the September after the census: a UPN, or a reason (not UN1).
+    school_start = _add_months(ctx.ref, 4) + dt.timedelta(days=31)
+    if (
+        c.birth_date
+        and c.birth_date <= _add_years(school_start, -6)
+        and any(e.referral_nfa is False for e in c.episodes)
+        and not c.upn
+        and c.upn_unknown.upper() not in {"UN2", "UN3", "UN4", "UN5", "UN6", "UN7"}
+    ):
+        yield "8770Q", c.upn_unknown or "blank"
 
 
 # --- Running the checks ---------------------------------------------------------------------

@@ -163,9 +163,9 @@ def ssda903_return(year: int) -> Return903:
 
     for pid in sorted(people, key=lambda k: people[k]["local_id"]):
         p = people[pid]
-        mother = ""
-        if p["sex"] == "F":
-            mother = "1" if pid in mothers else "0"
+        # Motherhood is asked of girls looked after in the year only (rules 174, 628).
+        asked = p["sex"] == "F" and pid in in_care
+        mother = ("1" if pid in mothers else "0") if asked else ""
         out.add(
             "Header",
             {
@@ -174,7 +174,7 @@ def ssda903_return(year: int) -> Return903:
                 "ETHNIC": p["ethnicity"],
                 "UPN": p["upn"] or p["upn_unknown"],
                 "MOTHER": mother,
-                "MC_DOB": day(mothers.get(pid)),
+                "MC_DOB": day(mothers.get(pid)) if asked else "",
             },
         )
     for e in episodes:
