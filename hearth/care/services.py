@@ -1129,6 +1129,15 @@ def care_leaver_record(
     return row
 
 
+# OC3 ACCOM: the letter and 1 (suitable) or 2 (not); no fixed abode (S) and custody (X)
+# are never suitable (csc-validator-be-903 rule 133 lists S2 and X2 only).
+NEVER_SUITABLE = frozenset({"S", "X"})
+
+
+def oc3_accommodation(letter: str, suitable: bool) -> str:
+    return f"{letter}{2 if letter in NEVER_SUITABLE or not suitable else 1}"
+
+
 @transaction.atomic
 def care_leaver_contact_record(
     *,
@@ -1147,19 +1156,17 @@ def care_leaver_contact_record(
     if birthday not in (17, 18, 19, 20, 21):
         raise ValidationError({"birthday": ["Contact is recorded for birthdays 17 to 21"]})
     check_code("ssda903_oc3_in_touch", "in_touch", in_touch, contact_on)
-    accom = ""
     if in_touch == "YES" and (not activity or not accommodation or suitable is None):
         raise ValidationError(
             "In touch: record their activity, accommodation and whether it is suitable"
         )
-    if activity:
+    if in_touch != "YES":
+        # Not in touch: activity and accommodation are coded "0" (rule 153).
+        activity, accom = "0", "0"
+    else:
         check_code("ssda903_oc3_activity", "activity", activity, contact_on)
-    if accommodation:
         check_code("ssda903_oc3_accommodation", "accommodation", accommodation, contact_on)
-        if accommodation not in ("G", "H", "R", "S") and suitable is not None:
-            accom = f"{accommodation}{1 if suitable else 2}"
-        else:
-            accom = accommodation
+        accom = oc3_accommodation(accommodation, bool(suitable))
     row, _ = CareLeaverContact.objects.update_or_create(
         person=person,
         birthday=birthday,

@@ -48,6 +48,7 @@ from hearth.care.models import (
     Adoption,
     ApprovalStatus,
     CareLeaver,
+    CareLeaverContact,
     Carer,
     CarerKind,
     EducationPlan,
@@ -71,8 +72,9 @@ from hearth.care.schedules import (
     review_schedule,
     visit_schedule,
 )
-from hearth.care.services import episode_urn
+from hearth.care.services import episode_urn, oc3_accommodation
 from hearth.casework.models import LookedAfterPeriod
+from hearth.core.codelists import codelist
 from hearth.timescales.calendar import add_months
 from hearth.timescales.engine import Timescales, timescales
 
@@ -120,10 +122,18 @@ SKILLS = [
     "remand",
     "education support",
 ]
+PLACEMENT_TYPES = codelist("ssda903_placement_type")
 OWN_FOSTERING_URN = "SC900001"  # the authority's own fostering service (synthetic)
 # Why an SDQ was not returned (SSDA903 SDQ_REASON): SDQ1 the child was under 4 or over
 # 16 (validator rules 157, 197B), SDQ2 the carer refused, SDQ3 the child's disability,
 # SDQ4 other, SDQ5 the child refused [recall for SDQ2-SDQ5: check the specification].
+# Care leavers' activity and accommodation around their birthdays (OC3 codes; shares
+# illustrative, after DfE "Children looked after in England", care leavers aged 19-21:
+# about 4 in 10 not in education, employment or training, most in suitable homes).
+OC3_ACTIVITY = [("F1", 7), ("F2", 18), ("F4", 5), ("F5", 22), ("P5", 8), ("G4", 8), ("G5", 26),
+                ("G6", 6)]  # fmt: skip
+OC3_ACCOMMODATION = [("U", 35), ("D", 15), ("Z", 12), ("B", 14), ("E", 6), ("T", 4), ("C", 3),
+                     ("K", 5), ("W", 2), ("X", 2), ("Y", 2)]  # fmt: skip
 SDQ_REASONS = [
     ("SDQ2", 2),
     ("SDQ3", 1),
@@ -420,6 +430,8 @@ class _Care:
                 status_then = [c for day_, c in statuses if day_ <= d][-1:] or [first]
                 if pt == "P1" and status_then[0] not in ("C1", "C2"):
                     pt = "U6"  # placement with parents follows a care order (rule 378)
+                if not PLACEMENT_TYPES.is_valid(pt, d):
+                    pt = "U6"  # K3 (supported accommodation) only from 28 October 2023
                 placed = self.placement_for(pt, _age(born, d), child, home)
             carer = placed[1]
             if i == 0:
@@ -906,6 +918,75 @@ class _Care:
                 intervention_offered=(rng.random() < 0.3) if misuse and not received else None,
             )
 
+    def leavers(self, in_care: int) -> None:
+        """Young people of 18 to 21 who left care at 18 (former relevant), from the
+        adults the families step wrote: their period of care from 14 or 15, their
+        personal adviser and pathway plan, and contact around each birthday from 18
+        (SSDA903 OC3). About one for every four children in care."""
+        from hearth.demo.generator import ChildFact
+        from hearth.people.models import Involvement, Person, PersonKind
+
+        ctx, rng, today = self.ctx, self.rng, self.today
+        young = list(
+            Person.objects.filter(
+                kind=PersonKind.ADULT,
+                merged_into__isnull=True,
+                date_of_birth__gt=add_months(today, -22 * 12),
+                date_of_birth__lte=add_months(today, -18 * 12),
+            )
+            .order_by("pk")
+            .values("pk", "date_of_birth", "sex", "given_name", "family_name")[: in_care // 4]
+        )
+        advisers = ctx.area_workers.get(ServiceArea.LEAVING_CARE, [])
+        for p in young:
+            born = p["date_of_birth"]
+            assert born is not None
+            adult = add_months(born, 18 * 12)
+            start = add_months(born, 14 * 12) + dt.timedelta(days=rng.randint(0, 600))
+            child = ChildFact(
+                person_id=p["pk"], date_of_birth=born, sex=p["sex"], family=0, team_id=None,
+                worker_id=None, service_area=ServiceArea.LEAVING_CARE,
+                name=f"{p['given_name']} {p['family_name']}",
+            )  # fmt: skip
+            story = self.story(child, start, self.postcode(0.0), adult)
+            story.rec = _pick(rng, [("E17", 25), ("E5", 35), ("E6", 10), ("E8", 15), ("E13", 15)])
+            self.write(story)
+            adviser_ = rng.choice(advisers) if advisers else None
+            adviser = adviser_.pk if adviser_ else None
+            if adviser_ is not None:
+                # The leaving care team works with them: their adviser can open the record.
+                ctx.insert(
+                    Involvement, id=ctx.pk(Involvement), person_id=p["pk"],
+                    team_id=adviser_.team.pk, worker_id=adviser, reason="Care leaver: pathway plan",
+                    started=adult, ended=None,
+                )  # fmt: skip
+                adviser_.load += 1
+            ctx.insert(
+                CareLeaver, id=ctx.pk(CareLeaver), person_id=p["pk"],
+                eligibility="former_relevant", personal_adviser_id=adviser, left_care_on=adult,
+                pathway_plan_on=today - dt.timedelta(days=rng.randint(10, 170)),
+            )  # fmt: skip
+            # From the 19th birthday: none is returned for leaving at 18 (rule 1016).
+            for age in range(19, 22):
+                birthday = add_months(born, age * 12)
+                if birthday > today:
+                    break
+                contact = min(today, birthday + dt.timedelta(days=rng.randint(-60, 25)))
+                contact = max(contact, adult)
+                in_touch = _pick(rng, [("YES", 86), ("NO", 5), ("REFU", 4), ("NREQ", 5)])
+                activity = accommodation = "0"  # not known: all three coded (rule 153)
+                if in_touch == "YES":
+                    activity = _pick(rng, OC3_ACTIVITY)
+                    accommodation = oc3_accommodation(
+                        _pick(rng, OC3_ACCOMMODATION), rng.random() < 0.9
+                    )
+                ctx.insert(
+                    CareLeaverContact, id=ctx.pk(CareLeaverContact), person_id=p["pk"],
+                    birthday=age, contact_on=contact, in_touch=in_touch, activity=activity,
+                    accommodation=accommodation,
+                )  # fmt: skip
+            self.counts["leavers"] += 1
+
     def run(self) -> None:
         ctx = self.ctx
         in_care: list[tuple[ChildFact, dt.date, str]] = []
@@ -950,13 +1031,14 @@ class _Care:
                         ctx.today, max(add_months(born, 192), _start) + dt.timedelta(days=30)
                     ),
                 )
+        self.leavers(len(in_care))
         for carers in self.carers.values():
             for c in carers:
                 c.row["vacancies"] = max(0, min(c.places, c.places - c.used))
         ctx.say(
             f"  children in care: {self.counts['periods']} periods of care, "
             f"{sum(len(v) for v in self.carers.values())} carers and providers, "
-            f"{self.adoptions} adoption journeys"
+            f"{self.adoptions} adoption journeys, {self.counts['leavers']} care leavers 18 to 21"
         )
 
 

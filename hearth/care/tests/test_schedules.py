@@ -230,9 +230,19 @@ def test_care_leaver_contact_with_oc3_codes(care):
         in_touch="YES", activity="F2", accommodation="U", suitable=True,
     )  # fmt: skip
     assert (row.in_touch, row.activity, row.accommodation) == ("YES", "F2", "U1")
+    homeless = services.care_leaver_contact_record(
+        acting_user=care.worker, person=care.child, birthday=20, contact_on=D(2026, 3, 1),
+        in_touch="YES", activity="G5", accommodation="S", suitable=True,
+    )  # fmt: skip
+    assert homeless.accommodation == "S2"  # no fixed abode is never suitable (rule 133)
+    lost = services.care_leaver_contact_record(
+        acting_user=care.worker, person=care.child, birthday=21, contact_on=D(2026, 3, 1),
+        in_touch="NO",
+    )  # fmt: skip
+    assert (lost.activity, lost.accommodation) == ("0", "0")
     with pytest.raises(ValidationError, match="record their activity"):
         services.care_leaver_contact_record(
-            acting_user=care.worker, person=care.child, birthday=20, contact_on=D(2026, 3, 1),
+            acting_user=care.worker, person=care.child, birthday=18, contact_on=D(2026, 3, 1),
             in_touch="YES",
         )  # fmt: skip
     with pytest.raises(ValidationError, match="birthdays 17 to 21"):
@@ -240,4 +250,4 @@ def test_care_leaver_contact_with_oc3_codes(care):
             acting_user=care.worker, person=care.child, birthday=16, contact_on=D(2026, 3, 1),
             in_touch="NO",
         )  # fmt: skip
-    assert CareLeaverContact.objects.count() == 1
+    assert CareLeaverContact.objects.count() == 3
