@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
@@ -61,9 +61,34 @@ def distance_km(a: str, b: str) -> float | None:
     return math.dist(pa, pb)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """The few facts of a carer the search reads (plain values: thousands are scored
+    per search, so no model instances)."""
+
+    pk: int
+    reference: str
+    name: str
+    kind: str
+    approval_status: str
+    temporary_approval_until: dt.date | None
+    age_from: int
+    age_to: int
+    vacancies: int
+    siblings: bool
+    skills: list[str]
+    postcode: str
+
+    def get_kind_display(self) -> str:
+        return str(CarerKind(self.kind).label)
+
+
+FIELDS = [f.name for f in fields(Candidate)]
+
+
 @dataclass
 class Option:
-    carer: Carer
+    carer: Candidate
     score: int = 0
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -93,7 +118,7 @@ class Request:
     near: str = ""
 
 
-def _score(carer: Carer, req: Request) -> Option:
+def _score(carer: Candidate, req: Request) -> Option:
     opt = Option(carer)
     if req.age is None:
         opt.warnings.append("The child's age is not recorded: approval range not checked")
@@ -113,7 +138,7 @@ def _score(carer: Carer, req: Request) -> Option:
             opt.score -= 40
             opt.warnings.append(f"Cannot take all {req.siblings} children together")
     opt.reasons.append(f"{carer.vacancies} vacanc{'y' if carer.vacancies == 1 else 'ies'} now")
-    skills = {s.lower() for s in carer.skills}
+    skills = {s.lower() for s in carer.skills or ()}
     matched = [n for n in req.needs if n in skills]
     missing = [n for n in req.needs if n not in skills]
     if matched:
@@ -153,11 +178,8 @@ def placement_search(req: Request, today: dt.date) -> list[Option]:
         | Q(approval_status=ApprovalStatus.TEMPORARY, temporary_approval_until__gte=today),
         vacancies__gt=0,
         kind__in=SEARCHABLE,
-    ).only(
-        "id", "reference", "name", "kind", "approval_status", "temporary_approval_until",
-        "age_from", "age_to", "vacancies", "siblings", "skills", "postcode", "provider_code",
-    )  # fmt: skip
-    options = [_score(c, req) for c in available.iterator(chunk_size=2000)]
+    ).values_list(*["pk" if f == "pk" else f for f in FIELDS])
+    options = [_score(Candidate(*row), req) for row in available]
     options.sort(
         key=lambda o: (
             -o.score,
