@@ -55,7 +55,9 @@ def test_sign_in_with_wrong_then_right_password(page: Page, live_server, family)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Sam Rivers")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "My work"
+    )  # a social worker lands on their work
     expect(page.get_by_role("link", name="Amelia Okafor")).to_be_visible()
     assert_accessible(page)
 
@@ -173,7 +175,7 @@ def test_keyboard_only_skip_link_and_sign_in(page: Page, live_server, family):
     expect(page.get_by_role("button", name="Sign in")).to_be_focused()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Sam Rivers")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
 
 
 def test_accessibility_check_fails_on_a_serious_violation(page: Page):
