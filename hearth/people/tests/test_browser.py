@@ -55,9 +55,8 @@ def test_sign_in_with_wrong_then_right_password(page: Page, live_server, family)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "My work"
-    )  # a social worker lands on their work
+    # A social worker lands on their own work.
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
     expect(page.get_by_role("link", name="Amelia Okafor")).to_be_visible()
     assert_accessible(page)
 
