@@ -167,6 +167,12 @@ def months_before(on: dt.date, months: int) -> dt.date:
     raise ValueError(on)
 
 
+def chunks(ids: list[int], size: int = 5000) -> Iterable[list[int]]:
+    """Ids a few thousand at a time: SQLite refuses very long IN lists."""
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
 @dataclass
 class Lists:
     on: dt.date
@@ -184,26 +190,25 @@ class _People:
         from hearth.people.models import Involvement, Person, PersonDisability
 
         self.on = on
-        ids = set(ids)
-        self.people = {
-            p["pk"]: p
-            for p in Person.objects.filter(pk__in=ids).values(
-                "pk", "local_id", "sex", "ethnicity", "date_of_birth"
-            )
-        }
+        self.people: dict[int, dict[str, Any]] = {}
         self.disabled: dict[int, set[str]] = defaultdict(set)
-        for pid, code in PersonDisability.objects.filter(person_id__in=ids).values_list(
-            "person_id", "code"
-        ):
-            self.disabled[pid].add(code)
         self.worker: dict[int, tuple[str, str]] = {}
-        for inv in (
-            Involvement.objects.filter(person_id__in=ids, started__lte=on)
-            .exclude(ended__lt=on)
-            .order_by("person_id", "started")
-            .values("person_id", "team__name", "worker__full_name")
-        ):
-            self.worker[inv["person_id"]] = (inv["team__name"], inv["worker__full_name"] or "")
+        for part in chunks(sorted(set(ids))):
+            for p in Person.objects.filter(pk__in=part).values(
+                "pk", "local_id", "sex", "ethnicity", "date_of_birth"
+            ):
+                self.people[p["pk"]] = dict(p)
+            for pid, code in PersonDisability.objects.filter(person_id__in=part).values_list(
+                "person_id", "code"
+            ):
+                self.disabled[pid].add(code)
+            for inv in (
+                Involvement.objects.filter(person_id__in=part, started__lte=on)
+                .exclude(ended__lt=on)
+                .order_by("person_id", "started")
+                .values("person_id", "team__name", "worker__full_name")
+            ):
+                self.worker[inv["person_id"]] = (inv["team__name"], inv["worker__full_name"] or "")
 
     def columns(self, pid: int) -> list[Any]:
         p = self.people[pid]
@@ -310,15 +315,13 @@ def annex_a_lists(on: dt.date) -> Lists:
         (p["person_id"], p["start_date"]) for p in plans if p["start_date"] and p["start_date"]
     }
     on_plan = {p["person_id"] for p in plans if p["end_date"] is None or p["end_date"] > on}
-    last_seen = dict(
-        CaseNote.objects.filter(
-            person_id__in={e["person_id"] for e in episodes},
-            child_seen=True,
-            occurred_at__date__lte=on,
+    last_seen: dict[int, dt.datetime] = {}
+    for part in chunks(sorted({e["person_id"] for e in episodes})):
+        last_seen.update(
+            CaseNote.objects.filter(person_id__in=part, child_seen=True, occurred_at__date__lte=on)
+            .order_by("occurred_at")
+            .values_list("person_id", "occurred_at")
         )
-        .order_by("occurred_at")
-        .values_list("person_id", "occurred_at")
-    )
     cin_plan_open = set(
         CINPlan.objects.filter(start_date__lte=on)
         .exclude(end_date__lt=on)
