@@ -242,3 +242,96 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Choose a carer, provider or family member"},
     )
     reasons = forms.CharField(label="Why this placement", widget=TEXTAREA)
+
+
+class MissingForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Missing or away",
+        widget=forms.RadioSelect,
+        choices=[("M", "Missing"), ("A", "Away from placement without authorisation")],
+    )
+    started_on = _date("Date they went missing")
+    started_time = forms.TimeField(label="Time they went missing", help_text="For example, 21:30")
+    ended_on = _date("Date they came back (if they have)", required=False)
+    ended_time = forms.TimeField(label="Time they came back", required=False)
+    notes = forms.CharField(label="Notes", required=False, widget=TEXTAREA)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("ended_on") and not data.get("ended_time"):
+            self.add_error("ended_time", "Enter the time they came back")
+        return data
+
+
+class HealthForm(forms.Form):
+    kind = forms.ChoiceField(label="What was done", widget=forms.RadioSelect, choices=[])
+    done_on = _date("Date")
+    sdq_score = forms.IntegerField(
+        label="SDQ score (for an SDQ only)", required=False, min_value=0, max_value=40
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=TEXTAREA)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from hearth.care.models import HealthKind
+
+        self.fields["kind"].choices = HealthKind.choices  # type: ignore[attr-defined]
+
+
+class PepForm(forms.Form):
+    held_on = _date("Date of the PEP meeting")
+    school = forms.CharField(label="School", required=False, max_length=150)
+    upn = forms.CharField(label="Unique pupil number", required=False, max_length=13)
+    notes = forms.CharField(label="Notes", required=False, widget=TEXTAREA)
+
+
+class CarePlanForm(forms.Form):
+    made_on = _date("Date of the care plan")
+    permanence_plan = forms.ChoiceField(
+        label="Permanence plan", widget=forms.RadioSelect, choices=[]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from hearth.care.models import PermanencePlan
+
+        self.fields["permanence_plan"].choices = PermanencePlan.choices  # type: ignore[attr-defined]
+
+
+class FactsForm(forms.Form):
+    intended_until_18 = forms.ChoiceField(
+        label="Is the placement meant to last until the child is 18?",
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    visit_basis = forms.ChoiceField(label="Visiting pattern (reg 28)", choices=VisitBasis.choices)
+    placement_plan_on = _date("Date of the placement plan", required=False)
+
+
+class ContactForm(forms.Form):
+    birthday = forms.TypedChoiceField(
+        label="Which birthday", coerce=int, choices=[(a, f"{a}th") for a in range(17, 22)]
+    )
+    contact_on = _date("Date of contact")
+    in_touch = forms.ChoiceField(label="In touch", widget=forms.RadioSelect, choices=[])
+    activity = forms.ChoiceField(label="Activity (if in touch)", required=False, choices=[])
+    accommodation = forms.ChoiceField(
+        label="Accommodation (if in touch)", required=False, choices=[]
+    )
+    suitable = forms.ChoiceField(
+        label="Is the accommodation suitable?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("yes", "Yes"), ("no", "No")],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["in_touch"].choices = _codes("ssda903_oc3_in_touch")  # type: ignore[attr-defined]
+        self.fields["activity"].choices = _codes(  # type: ignore[attr-defined]
+            "ssda903_oc3_activity", blank="Choose"
+        )
+        self.fields["accommodation"].choices = _codes(  # type: ignore[attr-defined]
+            "ssda903_oc3_accommodation", blank="Choose"
+        )

@@ -379,3 +379,151 @@ def placement_search(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
         },
     )
+
+
+# --- Other records ----------------------------------------------------------------------
+
+
+def _moment(day: Any, time_: Any) -> Any:
+    import datetime as dt
+
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, time_))
+
+
+def missing(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    form = cf.MissingForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    return _form_view(
+        request,
+        period.person,
+        form,
+        lambda d: services.missing_record(
+            acting_user=_user(request),
+            period=period,
+            kind=d["kind"],
+            started_at=_moment(d["started_on"], d["started_time"]),
+            ended_at=_moment(d["ended_on"], d["ended_time"]) if d["ended_time"] else None,
+            notes=d["notes"],
+        ),
+        title="Record a missing or away episode",
+        success="Recorded: a return home interview is due within 72 hours of return",
+    )
+
+
+def health(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    form = cf.HealthForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    return _form_view(
+        request,
+        period.person,
+        form,
+        lambda d: services.health_record(
+            acting_user=_user(request),
+            period=period,
+            kind=d["kind"],
+            done_on=d["done_on"],
+            sdq_score=d["sdq_score"],
+            notes=d["notes"],
+        ),
+        title="Record a health assessment or check",
+        success="Health record saved",
+    )
+
+
+def pep(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    form = cf.PepForm(
+        request.POST or None,
+        initial={"held_on": timezone.localdate(), "upn": period.person.upn},
+    )
+    return _form_view(
+        request,
+        period.person,
+        form,
+        lambda d: services.pep_record(
+            acting_user=_user(request),
+            period=period,
+            held_on=d["held_on"],
+            school=d["school"],
+            upn=d["upn"],
+            notes=d["notes"],
+        ),
+        title="Record a personal education plan meeting",
+        success="PEP recorded",
+    )
+
+
+def care_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    form = cf.CarePlanForm(
+        request.POST or None,
+        initial={
+            "made_on": period.care_plan_on or timezone.localdate(),
+            "permanence_plan": period.permanence_plan,
+        },
+    )
+    return _form_view(
+        request,
+        period.person,
+        form,
+        lambda d: services.care_plan_record(
+            acting_user=_user(request),
+            period=period,
+            made_on=d["made_on"],
+            permanence_plan=d["permanence_plan"],
+        ),
+        title="Care plan and permanence plan",
+        success="Care plan recorded",
+    )
+
+
+def facts(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = _placement(request, pk)
+    known = {True: "yes", False: "no", None: ""}[placement.intended_until_18]
+    form = cf.FactsForm(
+        request.POST or None,
+        initial={
+            "intended_until_18": known,
+            "visit_basis": placement.visit_basis,
+            "placement_plan_on": placement.placement_plan_on,
+        },
+    )
+    return _form_view(
+        request,
+        placement.person,
+        form,
+        lambda d: services.placement_facts_update(
+            acting_user=_user(request),
+            placement=placement,
+            intended_until_18=cf.tri_state(d["intended_until_18"] or ""),
+            visit_basis=d["visit_basis"],
+            placement_plan_on=d["placement_plan_on"],
+        ),
+        title="The placement's facts for visits and plans",
+        success="Placement updated",
+    )
+
+
+def contact(request: HttpRequest, person_id: int) -> HttpResponse:
+    _gate(request, person_id, "edit")
+    person = get_object_or_404(Person, pk=person_id)
+    form = cf.ContactForm(request.POST or None, initial={"contact_on": timezone.localdate()})
+    return _form_view(
+        request,
+        person,
+        form,
+        lambda d: services.care_leaver_contact_record(
+            acting_user=_user(request),
+            person=person,
+            birthday=d["birthday"],
+            contact_on=d["contact_on"],
+            in_touch=d["in_touch"],
+            activity=d["activity"],
+            accommodation=d["accommodation"],
+            suitable=cf.tri_state(d["suitable"] or ""),
+        ),
+        title="Record contact around a birthday",
+        success="Contact recorded",
+    )

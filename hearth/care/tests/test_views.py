@@ -179,3 +179,40 @@ def test_carers_register(care, login):
     assert not PeriodOfCare.objects.exists()
     assert login(care.partner).get("/care/carers/").status_code == 403
     _ = PlacementFacts
+
+
+def test_other_record_pages(care, login):
+    period = care.start(start_date=D(2025, 4, 2))
+    placement = period.placements.get()
+    services.visit_record(acting_user=None, placement=placement, visited_on=D(2026, 4, 20))
+    client = login(care.worker)
+    page = _text(client.get(f"/care/children/{care.child.pk}/"))
+    assert "Not worked out" in page and "meant to last until the child is 18" in page
+    response = client.post(
+        f"/care/placements/{placement.pk}/facts/",
+        {"intended_until_18": "yes", "visit_basis": "standard"},
+    )
+    assert response.status_code == 302
+    assert "20 July 2026" in _text(client.get(f"/care/children/{care.child.pk}/"))
+    at = f"/care/periods/{period.pk}"
+    day = _date("done_on", D(2026, 5, 1))
+    missing = {"kind": "M", **_date("started_on", D(2026, 6, 4)), "started_time": "21:00",
+               **_date("ended_on", D(2026, 6, 5)), "ended_time": "09:30"}  # fmt: skip
+    for url, data in (
+        (f"{at}/health/new/", {"kind": "review", **day}),
+        (f"{at}/pep/new/", {**_date("held_on", D(2026, 5, 1)), "school": "Ash"}),
+        (f"{at}/care-plan/", {**_date("made_on", D(2025, 4, 10)),
+                              "permanence_plan": "long_term_fostering"}),
+        (f"{at}/missing/new/", missing),
+        (f"/care/children/{care.child.pk}/contacts/new/",
+         {"birthday": "18", "in_touch": "NO", **_date("contact_on", D(2026, 3, 1))}),
+    ):  # fmt: skip
+        assert client.get(url).status_code == 200, url
+        response = client.post(url, data)
+        assert response.status_code == 302, (url, _text(response)[-2000:])
+    period.refresh_from_db()
+    assert period.permanence_plan == "long_term_fostering"
+    assert CareTask.objects.filter(kind="return_interview").exists()
+    bad = _text(client.post(f"{at}/health/new/", {"kind": "sdq", **day, "sdq_score": "55",
+                                                   "notes": "Kept"}))  # fmt: skip
+    assert "There is a problem" in bad and "Kept" in bad
