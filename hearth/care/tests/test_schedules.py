@@ -251,3 +251,18 @@ def test_care_leaver_contact_with_oc3_codes(care):
             in_touch="NO",
         )  # fmt: skip
     assert CareLeaverContact.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_closure_day_moves_the_first_review(care, f):
+    from hearth.timescales import services as ts_services
+    from hearth.timescales.models import LocalClosure
+
+    period = care.start()
+    assert period.review_due_on == D(2026, 5, 5)
+    admin = f.user("administrator")
+    ts_services.closure_save(
+        acting_user=admin, closure=LocalClosure(date=D(2026, 4, 24), reason="Staff training")
+    )
+    period.refresh_from_db()
+    assert period.review_due_on == D(2026, 5, 6)
