@@ -335,3 +335,27 @@ class ContactForm(forms.Form):
         self.fields["accommodation"].choices = _codes(  # type: ignore[attr-defined]
             "ssda903_oc3_accommodation", blank="Choose"
         )
+
+
+class AdoptionForm(forms.Form):
+    should_be_placed_on = _date("Decision that the child should be placed for adoption")
+    placement_order_on = _date("Placement order", required=False)
+    matched_on = _date("Matched with prospective adopters", required=False)
+    placed_on = _date("Placed for adoption", required=False)
+    adoption_order_on = _date("Adoption order", required=False)
+    reversed_on = _date("Decision that the child should no longer be placed", required=False)
+    reversed_reason = forms.ChoiceField(label="Why (if reversed)", required=False, choices=[])
+    adopter_sex = forms.ChoiceField(label="Adopters (SSDA903 SEX_ADOPTR)", required=False,
+                                    choices=[])  # fmt: skip
+    adopter_legal_status = forms.ChoiceField(
+        label="Adopters' legal status (SSDA903 LS_ADOPTR)", required=False, choices=[]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, list_name in (
+            ("reversed_reason", "ssda903_reason_placed_ceased"),
+            ("adopter_sex", "ssda903_adopter_sex"),
+            ("adopter_legal_status", "ssda903_adopter_legal_status"),
+        ):
+            self.fields[name].choices = _codes(list_name, blank="Not yet")  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("periods/<int:pk>/health/new/", views.health, name="health"),
     path("periods/<int:pk>/pep/new/", views.pep, name="pep"),
     path("periods/<int:pk>/care-plan/", views.care_plan, name="care_plan"),
+    path("periods/<int:pk>/adoption/", views.adoption, name="adoption"),
     path("placements/<int:pk>/facts/", views.facts, name="facts"),
     path("children/<int:person_id>/contacts/new/", views.contact, name="contact"),
     path("carers/", views.carers, name="carers"),

@@ -527,3 +527,35 @@ def contact(request: HttpRequest, person_id: int) -> HttpResponse:
         title="Record contact around a birthday",
         success="Contact recorded",
     )
+
+
+ADOPTION_FIELDS = (
+    "placement_order_on", "matched_on", "placed_on", "adoption_order_on", "reversed_on",
+    "reversed_reason", "adopter_sex", "adopter_legal_status",
+)  # fmt: skip
+
+
+def adoption(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    current = period.adoptions.filter(reversed_on__isnull=True).first()
+    initial: dict[str, Any] = {"should_be_placed_on": timezone.localdate()}
+    if current is not None:
+        initial = {f: getattr(current, f) for f in ("should_be_placed_on", *ADOPTION_FIELDS)}
+    form = cf.AdoptionForm(request.POST or None, initial=initial)
+
+    def act(d: dict[str, Any]) -> Any:
+        values = {f: d[f] if d[f] is not None else None for f in ADOPTION_FIELDS}
+        for code in ("reversed_reason", "adopter_sex", "adopter_legal_status"):
+            values[code] = d[code] or ""
+        if values["adopter_sex"]:
+            values["number_of_adopters"] = 1 if values["adopter_sex"] in ("M1", "F1") else 2
+        return services.adoption_record(
+            acting_user=_user(request),
+            period=period,
+            should_be_placed_on=d["should_be_placed_on"],
+            values=values,
+        )
+
+    return _form_view(
+        request, period.person, form, act, title="Adoption", success="Adoption record saved"
+    )

@@ -204,6 +204,9 @@ def test_other_record_pages(care, login):
         (f"{at}/care-plan/", {**_date("made_on", D(2025, 4, 10)),
                               "permanence_plan": "long_term_fostering"}),
         (f"{at}/missing/new/", missing),
+        (f"{at}/adoption/", {**_date("should_be_placed_on", D(2025, 10, 1)),
+                             **_date("placement_order_on", D(2025, 12, 1)), "adopter_sex": "MF",
+                             "adopter_legal_status": "L11"}),
         (f"/care/children/{care.child.pk}/contacts/new/",
          {"birthday": "18", "in_touch": "NO", **_date("contact_on", D(2026, 3, 1))}),
     ):  # fmt: skip
