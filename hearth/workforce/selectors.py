@@ -350,6 +350,7 @@ class WorkItem:
     categories: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    language: str = ""  # the child's first language, when not English
     tags: set[str] = field(default_factory=set)
     child_protection: bool = False
     family_workers: dict[int, str] = field(default_factory=dict)  # worker id -> relation
@@ -477,6 +478,7 @@ def work_items(team: Team, limit: int = 25) -> list[WorkItem]:
             siblings_here[pid] += 1
     for item in items.values():
         item.tags = work_tags(item, siblings_here[item.person.pk])
+        item.language = first_language(item.person)
     loads = caseloads(team_workers(team), day)
     conf = WorkforceSettings.current()
     for item in items.values():
@@ -502,6 +504,15 @@ def work_tags(item: WorkItem, siblings_unallocated: int) -> set[str]:
         if code in CATEGORY_INTERESTS:
             tags.add(CATEGORY_INTERESTS[code])
     return tags
+
+
+def first_language(person: Person) -> str:
+    """The child's first language in words, unless English or not recorded."""
+    from hearth.core.codelists import codelist
+
+    if not person.first_language or person.first_language == "ENG":
+        return ""
+    return codelist("language").label(person.first_language)
 
 
 def asye_cp_barred_until(worker: User, conf: WorkforceSettings) -> dt.date | None:
@@ -552,6 +563,10 @@ def rank(
         if aims:
             score += 2 * len(aims)
             reasons.append(Reason("Career goals: " + ", ".join(aims), True))
+        spoken = {x.strip().lower() for x in load.profile.languages}
+        if item.language and item.language.lower() in spoken:
+            score += 4
+            reasons.append(Reason(f"Speaks {item.language}, the child's first language", True))
         relation = item.family_workers.get(w.pk)
         if relation:
             score += 20
@@ -630,6 +645,7 @@ def reallocation_list(worker: User) -> list[WorkItem]:
             child_protection=bool(getattr(inv, "on_cp", False)),
         )
         item.tags = work_tags(item, 0)
+        item.language = first_language(item.person)
         item.candidates = rank(item, loads, conf, day)
         items.append(item)
     return items

@@ -66,6 +66,15 @@ def test_career_goals_matching_the_work_count_too(sc):
     assert "Career goals: Adolescents" in _reasons(_item(sc, teenager), sc.agent)
 
 
+def test_speaking_the_childs_first_language_counts(sc):
+    WorkerProfile.objects.create(user=sc.sam, languages=["Polish", "French"])
+    child = sc.child(first_language="POL")
+    item = _item(sc, child)
+    assert item.language == "Polish"
+    assert "Speaks Polish, the child's first language" in _reasons(item, sc.sam)
+    assert not any("Speaks" in r for r in _reasons(item, sc.agent))
+
+
 def test_continuity_with_a_sibling_puts_their_worker_first(sc):
     sc.children(sc.priya, 6)  # Priya nearly full
     sister = sc.child(sc.priya)
