@@ -359,3 +359,8 @@ class AdoptionForm(forms.Form):
             ("adopter_legal_status", "ssda903_adopter_legal_status"),
         ):
             self.fields[name].choices = _codes(list_name, blank="Not yet")  # type: ignore[attr-defined]
+
+
+class IROContactForm(forms.Form):
+    contact_on = _date("Date of your contact with the child")
+    notes = forms.CharField(label="Notes", required=False, widget=TEXTAREA)

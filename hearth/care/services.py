@@ -84,6 +84,7 @@ URN_OPTIONAL_PREFIXES = ("A", "U")
 # Rule 378: a child placed with parents (P1) is not accommodated under s20 (V2).
 WITH_PARENTS = "P1"
 S20 = "V2"
+TEMPORARY_APPROVAL_WEEKS = 16
 # Legal statuses that are care orders, for the reg 28 care-order visit.
 CARE_ORDER = "C2"
 
@@ -940,6 +941,12 @@ def carer_save(
         "ssda903_placement_provider", "provider_code", carer.provider_code, timezone.localdate()
     )
     carer.postcode = carer.postcode.upper().strip()
+    if carer.approval_status == ApprovalStatus.TEMPORARY and carer.temporary_approval_until is None:
+        # A connected person's temporary approval lasts up to 16 weeks (SI 2010/959
+        # reg 25, extendable once by up to 8 weeks) [recall: statutory.md section 5].
+        start = carer.approved_on or timezone.localdate()
+        carer.approved_on = start
+        carer.temporary_approval_until = start + dt.timedelta(weeks=TEMPORARY_APPROVAL_WEEKS)
     carer.full_clean(exclude=["related_person"])
     if carer.pk is None:
         carer.save()

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("periods/<int:pk>/pep/new/", views.pep, name="pep"),
     path("periods/<int:pk>/care-plan/", views.care_plan, name="care_plan"),
     path("periods/<int:pk>/adoption/", views.adoption, name="adoption"),
+    path("periods/<int:pk>/iro-contacts/new/", views.iro_contact, name="iro_contact"),
     path("placements/<int:pk>/facts/", views.facts, name="facts"),
     path("children/<int:person_id>/contacts/new/", views.contact, name="contact"),
     path("carers/", views.carers, name="carers"),

@@ -559,3 +559,18 @@ def adoption(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_view(
         request, period.person, form, act, title="Adoption", success="Adoption record saved"
     )
+
+
+def iro_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk, "review")
+    form = cf.IROContactForm(request.POST or None, initial={"contact_on": timezone.localdate()})
+    return _form_view(
+        request,
+        period.person,
+        form,
+        lambda d: services.iro_contact_record(
+            acting_user=_user(request), period=period, contact_on=d["contact_on"], notes=d["notes"]
+        ),
+        title="Record your contact with the child",
+        success="Contact recorded",
+    )

@@ -103,3 +103,13 @@ def test_care_leaver_and_permission(care):
     with pytest.raises(PermissionDenied):
         services.care_leaver_record(acting_user=care.outsider, person=care.child,
                                     eligibility="relevant")  # fmt: skip
+
+
+def test_connected_person_temporary_approval_runs_16_weeks():
+    from hearth.care.models import Carer
+
+    row = services.carer_save(acting_user=None, carer=Carer(
+        reference="CP1", name="Grace Okafor", kind="connected", provider_code="PR1",
+        approval_status="temporary", approved_on=D(2026, 6, 1), postcode="HT4 2AB",
+    ))  # fmt: skip
+    assert row.temporary_approval_until == D(2026, 9, 21)

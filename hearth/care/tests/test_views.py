@@ -204,6 +204,7 @@ def test_other_record_pages(care, login):
         (f"{at}/care-plan/", {**_date("made_on", D(2025, 4, 10)),
                               "permanence_plan": "long_term_fostering"}),
         (f"{at}/missing/new/", missing),
+        (f"{at}/iro-contacts/new/", {**_date("contact_on", D(2026, 5, 2))}),
         (f"{at}/adoption/", {**_date("should_be_placed_on", D(2025, 10, 1)),
                              **_date("placement_order_on", D(2025, 12, 1)), "adopter_sex": "MF",
                              "adopter_legal_status": "L11"}),
