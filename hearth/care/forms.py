@@ -204,7 +204,7 @@ class CarerForm(forms.ModelForm[Carer]):
         fields = [
             "reference", "name", "kind", "provider_code", "urn", "approval_status",
             "temporary_approval_until", "age_from", "age_to", "places", "vacancies",
-            "siblings", "postcode",
+            "siblings", "postcode", "registered_on",
         ]  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -214,6 +214,7 @@ class CarerForm(forms.ModelForm[Carer]):
         )
         self.fields["kind"].choices = CarerKind.choices  # type: ignore[attr-defined]
         self.fields["temporary_approval_until"] = _date("Temporary approval until", required=False)
+        self.fields["registered_on"] = _date("Registered with Ofsted on", required=False)
         if self.instance.pk:
             self.fields["skills_text"].initial = ", ".join(self.instance.skills)
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from hearth.care import services
-from hearth.care.models import CareTask, Episode, PeriodOfCare, PlacementDecision, Review
+from hearth.care.models import Carer, CareTask, Episode, PeriodOfCare, PlacementDecision, Review
 from hearth.care.services import PlacementFacts
 from hearth.care.tests.conftest import D, carer
 
@@ -177,6 +177,13 @@ def test_carers_register(care, login):
     page = _text(response)
     assert "There cannot be more vacancies than places" in page
     assert not PeriodOfCare.objects.exists()
+    good = {"reference": "FC9001", "name": "Willow household", "kind": "foster",
+            "provider_code": "PR1", "approval_status": "approved", "age_from": "0",
+            "age_to": "10", "places": "2", "vacancies": "1", "postcode": "ht2 1aa",
+            "skills_text": "Babies, siblings"}  # fmt: skip
+    assert client.post("/care/carers/new/", good).status_code == 302
+    willow = Carer.objects.get(reference="FC9001")
+    assert (willow.postcode, willow.skills) == ("HT2 1AA", ["babies", "siblings"])
     assert login(care.partner).get("/care/carers/").status_code == 403
     _ = PlacementFacts
 
