@@ -117,7 +117,9 @@ def audit_record(
         request_id=context.get("request_id", ""),
         ip=context.get("ip", ""),
     )
-    with transaction.atomic():
+    # No savepoint: an entry that cannot be written undoes the caller's whole change,
+    # and two fewer round trips per write.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         entry.prev_hash = last or GENESIS
