@@ -122,6 +122,13 @@ def _not_future(field: str, day: dt.date) -> None:
         raise ValidationError({field: ["The date cannot be in the future"]})
 
 
+def _eighteenth(born: dt.date) -> dt.date:
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:  # 29 February
+        return born.replace(year=born.year + 18, day=28)
+
+
 def needs_provider(placement_type: str) -> bool:
     return not placement_type.startswith(NO_PROVIDER_PREFIXES)
 
@@ -282,6 +289,11 @@ def care_period_start(
     placement and first episode (RNE S)."""
     _require_edit(acting_user, person.pk)
     _not_future("start_date", start_date)
+    born = person.date_of_birth
+    if born is not None and not born <= start_date < _eighteenth(born):
+        raise ValidationError(
+            {"start_date": ["A child is looked after from birth until their 18th birthday"]}
+        )
     check_code("ssda903_legal_status", "legal_status", legal_status, start_date)
     check_code("primary_need", "category_of_need", category_of_need, start_date)
     if category_of_need in ("N9", "N0"):

@@ -136,6 +136,12 @@ def test_overlapping_period_refused(care):
     assert PeriodOfCare.objects.filter(person=care.child).count() == 2
 
 
+def test_start_outside_childhood_refused(care):
+    with pytest.raises(ValidationError, match="until their 18th birthday"):
+        care.start(start_date=D(2019, 3, 1))  # born 14 March 2019
+    assert not PeriodOfCare.objects.exists()
+
+
 def test_placement_before_care_started_refused(care):
     period = care.start()
     with pytest.raises(ValidationError, match="started to be looked after on 2 April 2026"):
