@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -108,3 +109,24 @@ def carers_page(kind: str = "", vacant: bool = False) -> QuerySet[Carer]:
     if vacant:
         qs = qs.filter(vacancies__gt=0)
     return qs
+
+
+def children_in_care_for(user: Any) -> QuerySet[PeriodOfCare]:
+    """Open periods of care of the children this user may open, soonest review first,
+    with the current placement's next visit (one query a page)."""
+    from django.db.models import OuterRef, Subquery
+
+    from hearth.accounts import policy as accounts_policy
+
+    visible = accounts_policy.visible_people(user).values("pk")
+    current = Placement.objects.filter(period=OuterRef("pk"), end_date__isnull=True)
+    return (
+        PeriodOfCare.objects.filter(end_date__isnull=True, person_id__in=visible)
+        .select_related("person")
+        .annotate(
+            visit_due_on=Subquery(current.values("visit_due_on")[:1]),
+            visit_problem=Subquery(current.values("visit_problem")[:1]),
+            placement_type=Subquery(current.values("placement_type")[:1]),
+        )
+        .order_by("review_due_on", "pk")
+    )

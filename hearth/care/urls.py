@@ -4,6 +4,7 @@ from hearth.care import views
 
 app_name = "care"
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.children, name="children"),
     path("children/<int:person_id>/", views.summary, name="summary"),
     path("children/<int:person_id>/start/", views.start, name="start"),
     path("periods/<int:pk>/move/", views.move, name="move"),

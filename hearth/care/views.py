@@ -574,3 +574,12 @@ def iro_contact(request: HttpRequest, pk: int) -> HttpResponse:
         title="Record your contact with the child",
         success="Contact recorded",
     )
+
+
+def children(request: HttpRequest) -> HttpResponse:
+    """The children in care this user may open, with their next review and visit."""
+    user = _user(request)
+    if not policy.can_view_register(user):
+        raise PermissionDenied
+    page = Paginator(selectors.children_in_care_for(user), 50).get_page(request.GET.get("page"))
+    return render(request, "care/children.html", {"page": page})

@@ -227,3 +227,21 @@ def test_other_record_pages(care, login):
     bad = _text(client.post(f"{at}/health/new/", {"kind": "sdq", **day, "sdq_score": "55",
                                                    "notes": "Kept"}))  # fmt: skip
     assert "There is a problem" in bad and "Kept" in bad
+
+
+def test_children_in_care_list(care, login, f, django_assert_max_num_queries):
+    care.start()
+    for i in range(5):
+        other = f.person(given_name=f"Kid{i}", family_name="Moss", date_of_birth=D(2015, 1, 1))
+        f.involve(other, care.team, care.worker)
+        services.care_period_start(
+            acting_user=None, person=other, start_date=D(2026, 5, 1 + i), legal_status="V2",
+            category_of_need="N1", placement=PlacementFacts(placement_type="K2", carer=care.home),
+        )  # fmt: skip
+    client = login(care.worker)
+    client.get("/care/")
+    with django_assert_max_num_queries(20):
+        page = _text(client.get("/care/"))
+    assert page.index("Amelia Okafor") < page.index("Kid0 Moss")  # soonest review first
+    assert "Kid4 Moss" in page
+    assert "Amelia Okafor" not in _text(login(care.outsider).get("/care/"))
