@@ -102,3 +102,37 @@ def test_nobody_else_sees_or_starts_returns(f, login, role, officer):
 def test_signed_out_users_are_sent_to_sign_in(client):
     response = client.get(reverse("returns:index"))
     assert response.status_code == 302 and "sign-in" in response.url
+
+
+def test_ssda903_and_annex_a_from_the_page(login, officer, f, django_capture_on_commit_callbacks):
+    from hearth.returns.tests.care_cases import in_care_authority
+
+    in_care_authority(f)
+    client = login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("returns:index"), {"kind": "ssda903", "year": "2026"})
+        client.post(
+            reverse("returns:index"),
+            {"kind": "annex_a", "on_date_0": "20", "on_date_1": "1", "on_date_2": "2026"},
+        )
+    ssda903, annex = ReturnExport.objects.order_by("pk")
+    assert ssda903.status == annex.status == ExportStatus.DONE
+    assert ssda903.file_name.endswith(".zip") and annex.file_name.endswith(".xlsx")
+    assert annex.on_date == dt.date(2026, 1, 20)
+    quality = client.get(reverse("returns:quality", args=[ssda903.pk])).content.decode()
+    assert "SW17STG2" in quality  # the girl's worker has no registration number
+    download = client.get(reverse("returns:download", args=[annex.pk]))
+    assert download["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_a_failed_export_says_so(login, officer):
+    from hearth.returns.services import export_run
+
+    broken = ReturnExport.objects.create(kind="cin", year=None, requested_by=officer)
+    with pytest.raises(AssertionError):
+        export_run(export_id=broken.pk)
+    broken.refresh_from_db()
+    assert broken.status == ExportStatus.FAILED
+    page = login(officer).get(reverse("returns:export", args=[broken.pk])).content.decode()
+    assert "The export failed" in page
+    assert login(officer).get(reverse("returns:download", args=[broken.pk])).status_code == 404
