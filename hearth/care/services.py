@@ -44,6 +44,7 @@ from hearth.care.models import (
     Episode,
     HealthAssessment,
     HealthKind,
+    HealthYear,
     IROContact,
     LegalStatus,
     MissingEpisode,
@@ -1198,3 +1199,75 @@ def care_leaver_contact_record(
         },
     )
     return row
+
+
+# --- OC2 (health and offending, children looked after 12 months at 31 March) -----------
+
+
+@transaction.atomic
+def health_year_record(
+    *,
+    acting_user: User | None,
+    person: Person,
+    year_ending: dt.date,
+    convicted: bool | None = None,
+    substance_misuse: bool | None = None,
+    intervention_received: bool | None = None,
+    intervention_offered: bool | None = None,
+    sdq_reason: str = "",
+) -> HealthYear:
+    """The child's SSDA903 OC2 row for the year to `year_ending` (31 March). The health
+    items come from what was recorded in the year (a health assessment, a dental check,
+    immunisations up to date, the latest SDQ score); the worker gives the rest. Nobody
+    types a date Hearth already holds."""
+    _require_edit(acting_user, person.pk)
+    if (year_ending.month, year_ending.day) != (3, 31):
+        raise ValidationError({"year_ending": ["The OC2 year ends on 31 March"]})
+    start = dt.date(year_ending.year - 1, 4, 1)
+    done = {
+        kind: [(d, score) for d, score in rows]
+        for kind, rows in _health_in(person.pk, start, year_ending).items()
+    }
+    age = age_on(person.date_of_birth, year_ending) if person.date_of_birth else None
+    sdq = done.get(HealthKind.SDQ, [])
+    score = sdq[-1][1] if sdq else None
+    if score is None and sdq_reason:
+        check_code("ssda903_sdq_reason", "sdq_reason", sdq_reason, year_ending)
+    if intervention_received and intervention_offered is not None:
+        raise ValidationError(
+            {"intervention_offered": ["Leave this blank when an intervention was received"]}
+        )
+    if substance_misuse is False and (intervention_received or intervention_offered):
+        raise ValidationError({"substance_misuse": ["An intervention implies a problem"]})
+    row, _ = HealthYear.objects.update_or_create(
+        person=person,
+        year_ending=year_ending,
+        defaults={
+            "sdq_score": score,
+            "sdq_reason": "" if score is not None else sdq_reason,
+            "convicted": convicted if age is None or age >= 10 else None,
+            "health_check": bool(done.get(HealthKind.REVIEW) or done.get(HealthKind.INITIAL))
+            if age is not None and age < 5
+            else None,
+            "immunisations": bool(done.get(HealthKind.IMMUNISATIONS)),
+            "teeth_check": bool(done.get(HealthKind.DENTAL)),
+            "health_assessment": bool(done.get(HealthKind.REVIEW) or done.get(HealthKind.INITIAL)),
+            "substance_misuse": substance_misuse,
+            "intervention_received": intervention_received,
+            "intervention_offered": intervention_offered,
+        },
+    )
+    audit_change(actor=acting_user, obj=row, before=None, person_id=person.pk)
+    return row
+
+
+def _health_in(
+    person_id: int, start: dt.date, end: dt.date
+) -> dict[str, list[tuple[dt.date, int | None]]]:
+    found: dict[str, list[tuple[dt.date, int | None]]] = {}
+    rows = HealthAssessment.objects.filter(
+        person_id=person_id, done_on__gte=start, done_on__lte=end
+    ).order_by("done_on")
+    for kind, day, score in rows.values_list("kind", "done_on", "sdq_score"):
+        found.setdefault(kind, []).append((day, score))
+    return found

@@ -10,7 +10,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hearth.care import services
-from hearth.care.models import Adoption, CareTask, HealthKind, MissingEpisode, UASCStatus
+from hearth.care.models import (
+    Adoption,
+    CareTask,
+    HealthAssessment,
+    HealthKind,
+    MissingEpisode,
+    UASCStatus,
+)
 from hearth.care.tests.conftest import D
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +120,30 @@ def test_connected_person_temporary_approval_runs_16_weeks():
         approval_status="temporary", approved_on=D(2026, 6, 1), postcode="HT4 2AB",
     ))  # fmt: skip
     assert row.temporary_approval_until == D(2026, 9, 21)
+
+
+def test_oc2_row_from_the_years_health_records(care):
+    period = care.start(start_date=D(2025, 3, 1))
+    for kind, day, score in (
+        (HealthKind.REVIEW, D(2025, 9, 1), None), (HealthKind.DENTAL, D(2025, 10, 1), None),
+        (HealthKind.SDQ, D(2025, 11, 1), 12), (HealthKind.SDQ, D(2026, 2, 1), 9),
+        (HealthKind.DENTAL, D(2024, 10, 1), None),
+    ):  # fmt: skip
+        HealthAssessment.objects.create(period=period, person=care.child, kind=kind,
+                                        done_on=day, sdq_score=score)  # fmt: skip
+    row = services.health_year_record(
+        acting_user=care.worker, person=care.child, year_ending=D(2026, 3, 31),
+        substance_misuse=False,
+    )  # fmt: skip
+    assert (row.sdq_score, row.health_assessment, row.teeth_check, row.immunisations) == (
+        9, True, True, False,
+    )  # fmt: skip
+    assert row.convicted is None and row.health_check is None  # aged 7
+    with pytest.raises(ValidationError, match="blank when an intervention was received"):
+        services.health_year_record(
+            acting_user=care.worker, person=care.child, year_ending=D(2026, 3, 31),
+            substance_misuse=True, intervention_received=True, intervention_offered=False,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="ends on 31 March"):
+        services.health_year_record(acting_user=care.worker, person=care.child,
+                                    year_ending=D(2026, 4, 30))  # fmt: skip
