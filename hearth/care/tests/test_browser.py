@@ -100,3 +100,34 @@ def test_record_a_review(page: Page, live_server, care):
     expect(page.get_by_text("The child said: “I want to stay with my carers.”")).to_be_visible()
     assert_accessible(page)
     assert Review.objects.get().next_due_on == D(2026, 7, 30)
+
+
+def test_other_care_pages_pass_axe(page: Page, live_server, care):
+    period = care.start()
+    placement = period.placements.get()
+    sign_in(page, live_server, care.worker)
+    for path in (
+        "/care/",
+        "/care/carers/",
+        "/care/carers/new/",
+        f"/care/periods/{period.pk}/search/?siblings=1&needs=teenagers&near=HT4+1AB",
+        f"/care/periods/{period.pk}/health/new/",
+        f"/care/periods/{period.pk}/pep/new/",
+        f"/care/periods/{period.pk}/care-plan/",
+        f"/care/periods/{period.pk}/missing/new/",
+        f"/care/periods/{period.pk}/adoption/",
+        f"/care/periods/{period.pk}/end/",
+        f"/care/placements/{placement.pk}/facts/",
+        f"/care/placements/{placement.pk}/visits/new/",
+        f"/care/children/{care.child.pk}/contacts/new/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+    # A refused search decision keeps the reasons typed and names the error.
+    page.goto(f"{live_server.url}/care/periods/{period.pk}/search/?siblings=1&near=HT4+1AB")
+    page.get_by_label("Why this placement").fill("Near school")
+    _save(page, "Record the decision")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a carer")
+    expect(page.get_by_label("Why this placement")).to_have_value("Near school")
+    assert_accessible(page)
