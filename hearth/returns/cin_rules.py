@@ -503,6 +503,26 @@ def section47(ctx: Context, c: CINChild) -> Iterator[Hit]:
                 yield "8870Q", _d(s.icpc_target)
 
 
+@check("8890")
+def section47_overlap(ctx: Context, c: CINChild) -> Iterator[Hit]:
+    """An enquiry may not start while another in the episode is under way: from its start
+    to its conference, or to the year end while it awaits one."""
+    for e in c.episodes:
+        for i, a in enumerate(e.section47s):
+            for j, b in enumerate(e.section47s):
+                if i == j or a.start is None or b.start is None or a.start < b.start:
+                    continue
+                if (a.start, a.icpc_date) == (b.start, b.icpc_date):
+                    continue  # the same enquiry recorded twice is another rule's business
+                if b.icpc_date:
+                    inside = a.start <= b.icpc_date
+                else:
+                    inside = a.start <= ctx.ref and not b.icpc_not_required
+                if inside:
+                    yield "8890", _d(a.start)
+                    break
+
+
 # --- Child protection plans ----------------------------------------------------------------
 
 

@@ -152,6 +152,10 @@ def _closed_s47_waiting(c: CINChild) -> None:
     e.cp_plans = []
 
 
+def _overlapping_s47(c: CINChild) -> None:
+    _ep(c).section47s.append(Section47(D(2025, 9, 20), D(2025, 10, 8), D(2025, 10, 6)))
+
+
 def _two_open_plans(c: CINChild) -> None:
     c.episodes[0].cin_plans.append(CINPlan(D(2025, 7, 1)))
 
@@ -249,6 +253,7 @@ MUTATIONS: dict[str, tuple[Callable[[int], CINChild], Mutation]] = {
     ),
     "8870Q": (cp_child, _s47("icpc_target", D(2025, 10, 4))),
     "8839": (cp_child, _two_waiting_s47),
+    "8890": (cp_child, _overlapping_s47),
     "1105": (cp_child, _cpp("start", D(2025, 8, 20))),
     "8720": (cp_child, _cpp("start", None)),
     "8730": (cp_child, _cpp("previous_plans", None)),
