@@ -130,3 +130,50 @@ def children_in_care_for(user: Any) -> QuerySet[PeriodOfCare]:
         )
         .order_by("review_due_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class DueItem:
+    person_id: int
+    title: str
+    due_on: dt.date
+    source: str  # "period", "placement" or "task"
+
+
+PERIOD_DUE = (
+    ("review_due_on", "Looked-after review (reg 33)"),
+    ("care_plan_due_on", "Care plan"),
+    ("health_assessment_due_on", "Health assessment"),
+    ("pep_due_on", "Personal education plan"),
+)
+PLACEMENT_DUE = (
+    ("visit_due_on", "Statutory visit (reg 28)"),
+    ("placement_plan_due_on", "Placement plan"),
+)
+
+
+def due_items_for(person_ids: list[int], until: dt.date | None = None) -> list[DueItem]:
+    """Everything due for these children in care (open periods and placements, open
+    care tasks), soonest first, in three queries: for a worker's or a team's lists in
+    other apps (My work, the team brief)."""
+    items: list[DueItem] = []
+    periods = PeriodOfCare.objects.filter(person_id__in=person_ids, end_date__isnull=True)
+    for row in periods.values("person_id", *(f for f, _ in PERIOD_DUE)):
+        items += [
+            DueItem(row["person_id"], title, row[f], "period") for f, title in PERIOD_DUE if row[f]
+        ]
+    placements = Placement.objects.filter(person_id__in=person_ids, end_date__isnull=True)
+    for row in placements.values("person_id", *(f for f, _ in PLACEMENT_DUE)):
+        items += [
+            DueItem(row["person_id"], title, row[f], "placement")
+            for f, title in PLACEMENT_DUE
+            if row[f]
+        ]
+    tasks = CareTask.objects.filter(person_id__in=person_ids, done_on__isnull=True)
+    items += [
+        DueItem(pid, title, due, "task")
+        for pid, title, due in tasks.values_list("person_id", "title", "due_on")
+    ]
+    if until is not None:
+        items = [i for i in items if i.due_on <= until]
+    return sorted(items, key=lambda i: (i.due_on, i.person_id, i.title))

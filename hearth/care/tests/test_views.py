@@ -245,3 +245,22 @@ def test_children_in_care_list(care, login, f, django_assert_max_num_queries):
     assert page.index("Amelia Okafor") < page.index("Kid0 Moss")  # soonest review first
     assert "Kid4 Moss" in page
     assert "Amelia Okafor" not in _text(login(care.outsider).get("/care/"))
+
+
+def test_due_items_for_other_apps(care, django_assert_max_num_queries):
+    from hearth.care.selectors import due_items_for
+
+    period = care.start()
+    services.carer_notice_record(acting_user=care.worker, placement=period.placements.get(),
+                                 given_on=D(2026, 6, 1), reason="CREQO")  # fmt: skip
+    with django_assert_max_num_queries(3):
+        items = due_items_for([care.child.pk])
+    assert [(i.title, i.due_on) for i in items][:3] == [
+        ("Statutory visit (reg 28)", D(2026, 4, 9)),
+        ("Placement plan", D(2026, 4, 13)),
+        ("Care plan", D(2026, 4, 20)),
+    ]
+    assert ("Find a new placement: the carer has given notice", D(2026, 6, 29)) in [
+        (i.title, i.due_on) for i in items
+    ]
+    assert len(due_items_for([care.child.pk], until=D(2026, 4, 30))) == 4
