@@ -29,6 +29,7 @@ from hearth.people.models import Person
 # Without a "marked as seen" time, what arrived in the last fortnight is new.
 NEW_SINCE_DAYS = 14
 NEWS_SIZE = 50
+DUE_SIZE = 30  # the soonest on the page; the count says how many there are in all
 EXCERPT = 160
 
 
@@ -146,7 +147,7 @@ def my_work(user: User, *, now: dt.datetime | None = None) -> MyWork:
     return MyWork(
         children=children,
         visits=selectors.visits_due(children, today=today),
-        due=selectors.due_for_children(children, today=today),
+        due=selectors.due_for_children(children, today=today, size=DUE_SIZE),
         news=frontdoor_news(children, since),
         since=since,
         reports=reports_awaiting_action(user),

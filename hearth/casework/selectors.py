@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -215,6 +216,7 @@ class DueItem:
     rule_text: str = ""  # the rule and its source, for the date's hover text
 
 
+@cache  # the rules change only with a release
 def _rule_text(code: str) -> str:
     """ "Initial child protection conference. Source: Working Together 2023, ..." (the
     rule's current version; blank for a code that is not a timescale rule)."""
