@@ -32,7 +32,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     Count,
@@ -40,8 +39,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -335,28 +332,36 @@ def case_holders(teams: Sequence[Team] | None) -> QuerySet[User]:
 
 def caseload_figure(period: Period, teams: Sequence[Team] | None) -> Figure:
     """Children per case-holding worker on the period's last day: average, and the
-    spread from least to most (work open that day, by the worker now holding it)."""
+    spread from least to most (work open that day, by the worker now holding it).
+    Counted per worker in SQL; only the counts come back."""
     day = period.end
-    open_on_day = (
-        Q(involvements__started__lte=day)
-        & (Q(involvements__ended__isnull=True) | Q(involvements__ended__gt=day))
-        & Q(involvements__person__kind__in=workforce.CHILD_KINDS)
-    )
-    agg = (
-        case_holders(teams)
-        .annotate(n=Count("involvements__person", filter=open_on_day, distinct=True))
-        .aggregate(avg=Avg("n"), low=Min("n"), high=Max("n"), workers=Count("pk"))
-    )
-    if not agg["workers"]:
+    holders = case_holders(teams)
+    workers = holders.count()
+    if not workers:
         return Figure("caseload", "Average caseload", None, "children", better="neither")
+    counts = list(
+        Involvement.objects.filter(
+            Q(ended__isnull=True) | Q(ended__gt=day),
+            worker__in=holders,
+            started__lte=day,
+            person__kind__in=workforce.CHILD_KINDS,
+        )
+        .order_by()
+        .values("worker_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("n", flat=True)
+    )
+    low = min(counts) if len(counts) == workers else 0
+    high = max(counts, default=0)
+    average = Decimal(sum(counts)) / Decimal(workers)
     return Figure(
         "caseload",
         "Average caseload",
-        Decimal(str(agg["avg"])).quantize(Decimal("0.1")),
+        average.quantize(Decimal("0.1")),
         "children",
         None,
-        agg["workers"],
-        f"From {agg['low']} to {agg['high']} children across {agg['workers']} workers.",
+        workers,
+        f"From {low} to {high} children across {workers} workers.",
         better="neither",
     )
 
@@ -377,36 +382,57 @@ def agency_figure(period: Period, teams: Sequence[Team] | None) -> Figure:
     )
 
 
-def supervision_on_time(period: Period, teams: Sequence[Team] | None) -> tuple[list[Any], Figure]:
-    """Workers whose last supervision by the period's end is within their frequency."""
-    workers = list(case_holders(teams).order_by("full_name"))
+@dataclass(frozen=True)
+class SupervisionRow:
+    name: str
+    team: str
+    last: dt.date | None
+    every_days: int
+    on_time: bool
+
+
+def supervision_on_time(
+    period: Period, teams: Sequence[Team] | None
+) -> tuple[list[SupervisionRow], Figure]:
+    """Workers whose last supervision by the period's end is within their frequency
+    (their own, else monthly; fortnightly while newly qualified). One query of plain
+    values: each worker's name, ASYE end, own frequency and last supervision."""
+    from hearth.workforce.models import Supervision, WorkforceSettings
+
     day = period.end
-    due = workforce.supervision_due(workers, day)
-    last = _last_supervision([w.pk for w in workers], day)
-    on_time = []
-    for d in due:
-        held = last.get(d.worker.pk)
-        on_time.append((d, held is not None and (day - held).days <= d.every_days))
-    hit = sum(1 for _, ok in on_time if ok)
-    return on_time, Figure(
+    conf = WorkforceSettings.current()
+    last = (
+        Supervision.objects.filter(worker_id=OuterRef("pk"), held_on__lte=day)
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+    rows = []
+    for name, team, asye_until, own, held in (
+        case_holders(teams)
+        .annotate(last=Subquery(last))
+        .order_by("full_name", "pk")
+        .values_list(
+            "full_name",
+            "team__name",
+            "asye_until",
+            "worker_profile__supervision_every_days",
+            "last",
+        )
+    ):
+        asye = asye_until is not None and asye_until >= day
+        every = own or (conf.asye_supervision_days if asye else conf.supervision_days)
+        held = _as_date(held) if held is not None else None
+        ok = held is not None and (day - held).days <= every
+        rows.append(SupervisionRow(name, team or "", held, every, ok))
+    hit = sum(1 for r in rows if r.on_time)
+    return rows, Figure(
         "supervision",
         "Supervision on time",
-        _share(hit, len(on_time)),
+        _share(hit, len(rows)),
         "%",
         hit,
-        len(on_time),
+        len(rows),
         "Workers supervised within their frequency (monthly; fortnightly while newly qualified).",
-    )
-
-
-def _last_supervision(ids: list[int], day: dt.date) -> dict[int, dt.date]:
-    from hearth.workforce.models import Supervision
-
-    return dict(
-        Supervision.objects.filter(worker_id__in=ids, held_on__lte=day)
-        .values("worker_id")
-        .annotate(m=Max("held_on"))
-        .values_list("worker_id", "m")
     )
 
 
