@@ -228,9 +228,8 @@ class SearchForm(forms.Form):
         label="Children to place together", min_value=1, max_value=6, initial=1
     )
     needs = forms.CharField(label="Needs the carer should meet (comma separated)", required=False)
-    near = forms.CharField(
-        label="Postcode to be near (school or family)", required=False, max_length=8
-    )
+    near = forms.CharField(label="The family's postcode", required=False, max_length=8)
+    school = forms.CharField(label="The school's postcode", required=False, max_length=8)
 
     def clean_needs(self) -> list[str]:
         raw: str = self.cleaned_data["needs"]

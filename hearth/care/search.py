@@ -8,8 +8,10 @@ Points (shown to the user as reasons, so the order can always be explained):
   can take all the children together        +20, or -40
   each need the carer has the skills for    +10
   a family setting (foster, connected)      +10
-  distance from the postcode to be near     +20 within 5 km, +10 within 15 km,
+  distance from the family's postcode       +20 within 5 km, +10 within 15 km,
                                             -10 beyond 30 km; unknown says so
+  distance from the school's postcode       +15 within 5 km, +5 within 15 km,
+                                            -10 beyond 30 km
 Distances are between postcode-district centroids (`data/postcode_districts.toml`).
 """
 
@@ -115,7 +117,8 @@ class Request:
     age: int | None
     siblings: int = 1
     needs: tuple[str, ...] = ()
-    near: str = ""
+    near: str = ""  # the family's postcode
+    school: str = ""  # the school's postcode
 
 
 def _score(carer: Candidate, req: Request) -> Option:
@@ -155,19 +158,25 @@ def _score(carer: Candidate, req: Request) -> Option:
             if carer.temporary_approval_until
             else "Temporary approval"
         )
-    if req.near:
-        km = distance_km(req.near, carer.postcode)
-        opt.distance = km
+    for postcode, what, points in (
+        (req.near, "family", (20, 10)),
+        (req.school, "school", (15, 5)),
+    ):
+        if not postcode:
+            continue
+        km = distance_km(postcode, carer.postcode)
+        if what == "family":
+            opt.distance = km
         if km is None:
-            opt.warnings.append("Distance not known (postcode district not on the map)")
-        else:
-            if km <= 5:
-                opt.score += 20
-            elif km <= 15:
-                opt.score += 10
-            elif km > 30:
-                opt.score -= 10
-            opt.reasons.append(f"About {km:.0f} km from {district(req.near)}")
+            opt.warnings.append(f"Distance from the {what} not known (postcode not on the map)")
+            continue
+        if km <= 5:
+            opt.score += points[0]
+        elif km <= 15:
+            opt.score += points[1]
+        elif km > 30:
+            opt.score -= 10
+        opt.reasons.append(f"About {km:.0f} km from the {what} ({district(postcode)})")
     return opt
 
 

@@ -330,9 +330,20 @@ def placement_search(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request, pk)
     person = period.person
     home = person.addresses.filter(moved_out__isnull=True).order_by("-moved_in").first()
+    # Needs the record already shows, so nobody types them again.
+    age = person.age
+    needs = [
+        *(["babies"] if age is not None and age < 2 else []),
+        *(["teenagers"] if age is not None and age >= 13 else []),
+        *(["disability"] if person.disabilities.exclude(code="NONE").exists() else []),
+    ]
     form = cf.SearchForm(
         request.GET or None,
-        initial={"siblings": 1, "near": period.home_postcode or (home.postcode if home else "")},
+        initial={
+            "siblings": 1,
+            "needs": ", ".join(needs),
+            "near": period.home_postcode or (home.postcode if home else ""),
+        },
     )
     options: list[search.Option] = []
     if form.is_bound and form.is_valid():
@@ -342,6 +353,7 @@ def placement_search(request: HttpRequest, pk: int) -> HttpResponse:
             siblings=d["siblings"],
             needs=tuple(d["needs"]),
             near=d["near"] or "",
+            school=d["school"] or "",
         )
         options = search.placement_search(req, timezone.localdate())
     decision = cf.DecisionForm(request.POST or None)

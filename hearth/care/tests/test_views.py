@@ -147,8 +147,13 @@ def test_placement_search_ranks_with_reasons_and_records_the_decision(care, logi
     Relationship.objects.create(person=care.child, relative=aunt, kind="aunt_uncle")
     period = care.start(home_postcode="HT4 1AB")
     client = login(care.worker)
-    url = f"/care/periods/{period.pk}/search/?siblings=1&needs=teenagers&near=HT4+1AB"
+    form = _text(client.get(f"/care/periods/{period.pk}/search/"))
+    assert 'value="HT4 1AB"' in form  # the family's postcode from the record
+    url = (
+        f"/care/periods/{period.pk}/search/?siblings=1&needs=teenagers&near=HT4+1AB&school=HT4+3AB"
+    )
     page = _text(client.get(url))
+    assert "from the school (HT4)" in page and "from the family (HT4)" in page
     assert page.index("Near household") < page.index("Far household")
     assert "Approved for ages 5 to 12" in page
     assert "Skills: teenagers" in page
