@@ -672,32 +672,34 @@ def duty_worker(team: Team, day: dt.date) -> User | None:
     return shift.worker if shift else None
 
 
-def _team_open(team: Team) -> QuerySet[Involvement]:
-    return Involvement.objects.filter(team=team, ended__isnull=True, person__kind__in=CHILD_KINDS)
+@dataclass
+class TeamChildren:
+    """The team's open work, read once: each child's allocated worker (by name), and the
+    children waiting for allocation, oldest first."""
+
+    workers: dict[int, str | None]
+    waiting: list[Involvement]
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self.workers)
 
 
-def _worker_name(team: Team) -> Any:
-    from django.db.models import Subquery
-
-    return Subquery(
-        Involvement.objects.filter(
-            team=team, person_id=OuterRef("person_id"), ended__isnull=True, worker__isnull=False
-        )
-        .order_by("-started")
-        .values("worker__full_name")[:1]
+def team_children(team: Team) -> TeamChildren:
+    workers: dict[int, str | None] = {}
+    waiting: list[Involvement] = []
+    rows = (
+        Involvement.objects.filter(team=team, ended__isnull=True, person__kind__in=CHILD_KINDS)
+        .select_related("person", "worker")
+        .order_by("started", "pk")
     )
-
-
-def team_tasks(team: Team) -> QuerySet[Task]:
-    """Open tasks for the team's children, with the child's allocated worker."""
-    return (
-        Task.objects.filter(
-            done_on__isnull=True, person_id__in=_team_open(team).values("person_id")
-        )
-        .select_related("person")
-        .annotate(worker_name=_worker_name(team))
-        .order_by("due_on", "pk")
-    )
+    for inv in rows:
+        if inv.worker is not None:
+            workers[inv.person_id] = inv.worker.full_name
+        else:
+            workers.setdefault(inv.person_id, None)
+            waiting.append(inv)
+    return TeamChildren(workers, waiting)
 
 
 @dataclass
@@ -710,40 +712,33 @@ class BriefItem:
     worker_name: str | None
 
 
-def _care_items(team: Team, until: dt.date) -> list[BriefItem]:
+def _care_items(children: TeamChildren, until: dt.date) -> list[BriefItem]:
     """Statutory visits to the team's children in care (reg 28, due dates kept on each
     open placement) and the care service's own tasks, due by `until`."""
     from hearth.care.models import CareTask, Placement
 
-    children = _team_open(team).values("person_id")
+    ids = children.ids
     visits = (
-        Placement.objects.filter(
-            end_date__isnull=True, visit_due_on__lte=until, person_id__in=children
-        )
+        Placement.objects.filter(end_date__isnull=True, visit_due_on__lte=until, person_id__in=ids)
         .select_related("person")
-        .annotate(worker_name=_worker_name(team))
         .order_by("visit_due_on", "pk")[:BRIEF_LIST_SIZE]
     )
     tasks = (
-        CareTask.objects.filter(done_on__isnull=True, due_on__lte=until, person_id__in=children)
+        CareTask.objects.filter(done_on__isnull=True, due_on__lte=until, person_id__in=ids)
         .select_related("person")
-        .annotate(worker_name=_worker_name(team))
         .order_by("due_on", "pk")[:BRIEF_LIST_SIZE]
     )
+    name = children.workers.get
     items = [
-        BriefItem(v.person, CARE_VISIT_TITLE, v.visit_due_on, v.worker_name)
+        BriefItem(v.person, CARE_VISIT_TITLE, v.visit_due_on, name(v.person_id))
         for v in visits
         if v.visit_due_on is not None
     ]
-    items += [BriefItem(t.person, t.title, t.due_on, t.worker_name) for t in tasks]
+    items += [BriefItem(t.person, t.title, t.due_on, name(t.person_id)) for t in tasks]
     return items
 
 
 CARE_VISIT_TITLE = "Statutory visit to the child in care"
-
-
-def _as_items(tasks: Iterable[Task]) -> list[BriefItem]:
-    return [BriefItem(t.person, t.title, t.due_on, getattr(t, "worker_name", None)) for t in tasks]
 
 
 @dataclass
@@ -771,37 +766,44 @@ BRIEF_LIST_SIZE = 50
 
 
 def team_brief(team: Team, day: dt.date | None = None) -> Brief:
-    """The morning meeting on one page (a fixed number of queries)."""
+    """The morning meeting on one page, in a fixed number of queries: the team's open
+    work once, then its children's open tasks overdue and due this week (casework and
+    care), the leave, duty and supervision."""
     day = day or timezone.localdate()
     week_end = day + dt.timedelta(days=6 - day.weekday())
-    tasks = team_tasks(team)
-    visits = _as_items(tasks.filter(rule_code__in=VISIT_RULES, due_on=day)[:BRIEF_LIST_SIZE])
-    due = _as_items(
-        tasks.filter(due_on__gte=day, due_on__lte=week_end)
-        .exclude(rule_code__in=VISIT_RULES, due_on=day)
-        .exclude(rule_code=ESCALATION_RULE)[:BRIEF_LIST_SIZE]
+    children = team_children(team)
+    name = children.workers.get
+    open_tasks = (
+        Task.objects.filter(done_on__isnull=True, person_id__in=children.ids)
+        .select_related("person")
+        .order_by("due_on", "pk")
     )
-    overdue = _as_items(
-        tasks.filter(due_on__lt=day).exclude(rule_code=ESCALATION_RULE)[:BRIEF_LIST_SIZE]
-    )
-    escalations = _as_items(tasks.filter(rule_code=ESCALATION_RULE)[:BRIEF_LIST_SIZE])
-    for item in _care_items(team, week_end):
+    visits: list[BriefItem] = []
+    due: list[BriefItem] = []
+    overdue: list[BriefItem] = []
+    escalations: list[BriefItem] = []
+    earlier = open_tasks.filter(due_on__lt=day)[: 2 * BRIEF_LIST_SIZE]
+    this_week = open_tasks.filter(due_on__gte=day, due_on__lte=week_end)[: 3 * BRIEF_LIST_SIZE]
+    for t in [*earlier, *this_week]:
+        item = BriefItem(t.person, t.title, t.due_on, name(t.person_id))
+        if t.rule_code == ESCALATION_RULE:
+            escalations.append(item)
+        elif t.due_on < day:
+            overdue.append(item)
+        elif t.due_on == day and t.rule_code in VISIT_RULES:
+            visits.append(item)
+        else:
+            due.append(item)
+    for item in _care_items(children, week_end):
         if item.due_on < day:
             overdue.append(item)
         elif item.due_on == day and item.title == CARE_VISIT_TITLE:
             visits.append(item)
         else:
             due.append(item)
-    for group in (visits, due, overdue):
+    for group in (visits, due, overdue, escalations):
         group.sort(key=lambda i: (i.due_on, i.person.display_name))
         del group[BRIEF_LIST_SIZE:]
-    waiting = list(
-        Involvement.objects.filter(
-            team=team, ended__isnull=True, worker__isnull=True, person__kind__in=CHILD_KINDS
-        )
-        .select_related("person")
-        .order_by("started", "pk")[:BRIEF_LIST_SIZE]
-    )
     members = team_members(team)
     leave = list(
         Leave.objects.filter(user__team=team, start__lte=day, end__gte=day)
@@ -820,7 +822,7 @@ def team_brief(team: Team, day: dt.date | None = None) -> Brief:
         due_this_week=due,
         overdue=overdue,
         escalations=escalations,
-        unallocated=waiting,
+        unallocated=children.waiting[:BRIEF_LIST_SIZE],
         duty=duty_worker(team, day),
         leave=leave,
         supervision=sorted(due_sup, key=lambda s: s.due),
