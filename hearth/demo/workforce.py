@@ -36,7 +36,9 @@ MISSED_SUPERVISION = 0.16
 SUPERVISION_HISTORY_DAYS = 180
 ROTA_DAYS = (-7, 21)
 WAITING_PER_TEAM = (3, 6)
-LANGUAGES = ("Polish", "Urdu", "Punjabi", "Bengali", "Romanian", "Somali", "Arabic", "Welsh")
+# Labels from the first-language code list (hearth/core/codelists/language.toml), so a
+# worker's language can match a child's.
+LANGUAGES = ("Polish", "Urdu", "Panjabi", "Bengali", "Romanian", "Somali", "Arabic", "Turkish")
 GOALS = (
     "Senior practitioner within two years",
     "Court work and care proceedings",
