@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from hearth.accounts.models import Team, User
+from hearth.accounts.models import Role, Team, User
 from hearth.insights import indicators, selectors, services
 from hearth.insights.forms import FilterForm, ReferenceForm
 from hearth.workforce import policy
@@ -24,8 +24,10 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Period, list[T
     user: User = request.user  # type: ignore[assignment]
     if not policy.can_view_insights(user):
         raise Http404
-    form = FilterForm(request.GET or None, initial={"period": "12m"})
-    team_id, period_code = None, "12m"
+    # A team manager starts from their own team; others from the whole service.
+    own = user.team_id if user.role == Role.TEAM_MANAGER else None
+    form = FilterForm(request.GET or None, initial={"period": "12m", "team": own})
+    team_id, period_code = own, "12m"
     if form.is_valid():
         team_id = form.cleaned_data["team"]
         period_code = form.cleaned_data["period"] or "12m"

@@ -233,8 +233,11 @@ def test_dashboard_and_drill_down_pages(data, f, login, django_assert_max_num_qu
     assert "The chart&#x27;s figures by month" in page or "The chart's figures by month" in page
     assert "Kid" in page  # the children behind it, named for someone who may see them
     # A team manager sees figures but not the names of children outside their access.
-    page = login(data["manager"]).get("/insights/rereferrals/?period=fy").content.decode()
+    manager = login(data["manager"])
+    page = manager.get("/insights/rereferrals/?period=fy&team=").content.decode()
     assert "A child outside your access" in page
+    # Their dashboard starts from their own team.
+    assert "Team T, " in manager.get("/insights/").content.decode()
 
 
 def test_insights_are_for_managers_and_performance_officers(data, f, login):
