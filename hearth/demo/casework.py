@@ -16,6 +16,8 @@ involvement) and the episode's closure reason:
   (child seen alone, now and then no access, never three in a row); earlier spells of
   child protection work ended their plan at a review conference before the closure;
 - children in need: a child in need plan with reviews every 6 weeks and monthly visits;
+  most open assessments that are done need no plan, and their closure, asked for by the
+  worker, waits for a manager's sign-off;
 - children in care: their assessment, and for about a third an earlier child protection
   plan that ended; the care step adds the rest.
 
@@ -87,6 +89,7 @@ CIC_EARLIER_PLAN = 0.15
 PLAN_AFTER_S47_OPEN = 0.85  # children with the child protection team now
 PLAN_AFTER_S47_CLOSED = 0.5  # earlier spells of child protection work
 S47_NO_PLAN = 0.1  # assessed children whose enquiry found no likely significant harm
+CLOSING_SHARE = 0.8  # open assessments done, no plan: closure waiting for sign-off
 ASSESSING_DAYS = 70  # an open assessment-team episode younger than this is still assessed
 CATEGORIES = (("NEG", 0.5), ("EMO", 0.3), ("PHY", 0.1), ("SAB", 0.04), ("MUL", 0.06))
 AGENCIES = (
@@ -362,6 +365,16 @@ class _Histories:
             outcome = AssessmentOutcome.EARLY_HELP
         elif ep.area in (ServiceArea.CHILDREN_IN_CARE, ServiceArea.LEAVING_CARE):
             outcome = AssessmentOutcome.CIN_PLAN
+        if open_ and not in_care and not assessing and rng.random() < CLOSING_SHARE:
+            # Assessed, no plan needed: the worker has asked to close the episode and
+            # it waits for a manager's sign-off.
+            outcome = _pick(
+                rng, ((AssessmentOutcome.NFA, 0.5), (AssessmentOutcome.EARLY_HELP, 0.5))
+            )
+            authorised = self.assessment(ep, episode, end, outcome, finish=True)
+            if authorised is not None:
+                self.closure_requested(ep, authorised, outcome)
+            return
         authorised = self.assessment(ep, episode, end, outcome, finish=not assessing)
         if authorised is None or outcome != AssessmentOutcome.CIN_PLAN:
             return
@@ -391,6 +404,23 @@ class _Histories:
             requested_at=self.moment(ep.closure, 10),
             signed_off_by_id=manager,
             signed_off_at=self.moment(ep.closure, 15),
+        )
+
+    def closure_requested(self, ep: _Ep, authorised: dt.date, outcome: str) -> None:
+        day = min(self.wd(authorised, self.rng.randint(1, 5)), self.today)
+        self.insert(
+            EpisodeClosure,
+            episode_id=ep.pk,
+            closure_date=day,
+            closure_reason="RC8" if outcome == AssessmentOutcome.NFA else "RC9",
+            child_seen=True,
+            child_views_recorded=True,
+            plan_ended=True,
+            family_told=True,
+            agencies_told=self.rng.random() < 0.8,
+            note="Assessment complete; no plan needed.",
+            requested_by_id=ep.worker,
+            requested_at=self.moment(day, 11),
         )
 
     # Assessment ---------------------------------------------------------------------------
