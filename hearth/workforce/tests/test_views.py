@@ -156,3 +156,14 @@ def test_a_worker_sets_their_own_interests_but_not_their_hours(sc, login):
     sc.sam.worker_profile.refresh_from_db()
     assert sc.sam.worker_profile.interests == ["adolescents"]
     assert str(sc.sam.worker_profile.fte) == "1.00"
+
+
+def test_administrators_set_the_weights_and_limits(sc, f, login):
+    from hearth.workforce.models import WorkforceSettings
+
+    admin = login(f.user("administrator", full_name="Ada Admin"))
+    assert admin.get("/admin/workforce/workforcesettings/add/").status_code == 200
+    WorkforceSettings.objects.create(pk=1)
+    assert admin.get("/admin/workforce/workforcesettings/add/").status_code == 403  # one row
+    assert admin.get("/admin/workforce/workforcesettings/1/change/").status_code == 200
+    assert login(sc.manager).get("/admin/workforce/workforcesettings/1/change/").status_code == 302
