@@ -11,7 +11,7 @@ says so in its note.
 - Placement search: `hearth.care.search.placement_search` (the SQL read of every
   available carer and provider, and the scoring and ranking with reasons) for children
   in care in turn, each with their age, one to three children to place together, two
-  needs and their home postcode to be near.
+  needs, their family's postcode and, for half of them, a school's postcode.
 - Summary page: `/care/children/<id>/` through Django's test client, signed in as the
   allocated social worker of each child in turn (children of the children in care team,
   whose workers carry about 18 children). The page's query count is printed with its
@@ -85,6 +85,7 @@ def _search_times(samples: int) -> tuple[list[float], int]:
             siblings=rng.choice([1, 1, 1, 2, 3]),
             needs=tuple(rng.sample(NEEDS, 2)),
             near=p.home_postcode,
+            school=f"HT{rng.randint(1, 21)} 1AB" if rng.random() < 0.5 else "",
         )
         for p in periods
     ]

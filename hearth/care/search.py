@@ -20,11 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from hearth.care.models import ApprovalStatus, Carer, CarerKind
 from hearth.people.models import Relationship
@@ -54,17 +56,20 @@ def district(postcode: str) -> str:
     return text[:-3] if len(text) > 4 else text
 
 
+@cache
+def _coords(postcode: str) -> tuple[float, float] | None:
+    return _districts().get(district(postcode))
+
+
 def distance_km(a: str, b: str) -> float | None:
     """Kilometres between two postcodes' district centroids; None if either is unknown."""
-    grid = _districts()
-    pa, pb = grid.get(district(a)), grid.get(district(b))
+    pa, pb = _coords(a), _coords(b)
     if pa is None or pb is None:
         return None
     return math.dist(pa, pb)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """The few facts of a carer the search reads (plain values: thousands are scored
     per search, so no model instances)."""
 
@@ -78,14 +83,14 @@ class Candidate:
     age_to: int
     vacancies: int
     siblings: bool
-    skills: list[str]
+    skills: str  # the stored JSON text, e.g. '["teenagers", "autism"]'
     postcode: str
 
     def get_kind_display(self) -> str:
         return str(CarerKind(self.kind).label)
 
 
-FIELDS = [f.name for f in fields(Candidate)]
+FIELDS = list(Candidate._fields)
 
 
 @dataclass
@@ -121,82 +126,88 @@ class Request:
     school: str = ""  # the school's postcode
 
 
-def _score(carer: Candidate, req: Request) -> Option:
-    opt = Option(carer)
-    if req.age is None:
-        opt.warnings.append("The child's age is not recorded: approval range not checked")
-    elif carer.age_from <= req.age <= carer.age_to:
-        opt.score += 30
-        opt.reasons.append(f"Approved for ages {carer.age_from} to {carer.age_to}")
-    else:
-        opt.score -= 50
-        opt.warnings.append(
-            f"Outside the approval range ({carer.age_from} to {carer.age_to}): needs an exemption"
-        )
+def _points(c: Candidate, req: Request) -> tuple[int, float | None]:
+    """The carer's points for this request and the distance from the family (None if
+    not known): the quick pass over every carer, without words."""
+    age, score = req.age, 0
+    if age is not None:
+        score += 30 if c.age_from <= age <= c.age_to else -50
     if req.siblings > 1:
-        if carer.siblings and carer.vacancies >= req.siblings:
-            opt.score += 20
-            opt.reasons.append(f"Can take all {req.siblings} children together")
-        else:
-            opt.score -= 40
-            opt.warnings.append(f"Cannot take all {req.siblings} children together")
-    opt.reasons.append(f"{carer.vacancies} vacanc{'y' if carer.vacancies == 1 else 'ies'} now")
-    skills = {s.lower() for s in carer.skills or ()}
-    matched = [n for n in req.needs if n in skills]
-    missing = [n for n in req.needs if n not in skills]
-    if matched:
-        opt.score += 10 * len(matched)
-        opt.reasons.append(f"Skills: {', '.join(matched)}")
-    if missing:
-        opt.warnings.append(f"No recorded skills for: {', '.join(missing)}")
-    if carer.kind in FAMILY_SETTINGS:
-        opt.score += 10
-        opt.reasons.append("A family setting")
-    if carer.approval_status == ApprovalStatus.TEMPORARY:
-        opt.warnings.append(
-            f"Temporary approval until {carer.temporary_approval_until:%d/%m/%Y}"
-            if carer.temporary_approval_until
-            else "Temporary approval"
-        )
-    for postcode, what, points in (
-        (req.near, "family", (20, 10)),
-        (req.school, "school", (15, 5)),
-    ):
+        score += 20 if c.siblings and c.vacancies >= req.siblings else -40
+    skills = c.skills or ""  # the stored JSON text: a need matches its quoted name
+    score += 10 * sum(1 for n in req.needs if f'"{n}"' in skills)
+    if c.kind in FAMILY_SETTINGS:
+        score += 10
+    family = None
+    for postcode, near, nearish in ((req.near, 20, 10), (req.school, 15, 5)):
         if not postcode:
             continue
-        km = distance_km(postcode, carer.postcode)
-        if what == "family":
-            opt.distance = km
-        if km is None:
-            opt.warnings.append(f"Distance from the {what} not known (postcode not on the map)")
+        km = distance_km(postcode, c.postcode)
+        if postcode is req.near:
+            family = km
+        if km is not None:
+            score += near if km <= 5 else nearish if km <= 15 else -10 if km > 30 else 0
+    return score, family
+
+
+def _score(c: Candidate, req: Request) -> Option:
+    """The points (`_points`) with the reasons for them, for the carers shown."""
+    score, family = _points(c, req)
+    opt = Option(c, score=score, distance=family)
+    say, warn = opt.reasons.append, opt.warnings.append
+    if req.age is None:
+        warn("The child's age is not recorded: approval range not checked")
+    elif c.age_from <= req.age <= c.age_to:
+        say(f"Approved for ages {c.age_from} to {c.age_to}")
+    else:
+        warn(f"Outside the approval range ({c.age_from} to {c.age_to}): needs an exemption")
+    if req.siblings > 1:
+        if c.siblings and c.vacancies >= req.siblings:
+            say(f"Can take all {req.siblings} children together")
+        else:
+            warn(f"Cannot take all {req.siblings} children together")
+    say(f"{c.vacancies} vacanc{'y' if c.vacancies == 1 else 'ies'} now")
+    matched = [n for n in req.needs if f'"{n}"' in (c.skills or "")]
+    if matched:
+        say(f"Skills: {', '.join(matched)}")
+    if missing := [n for n in req.needs if n not in matched]:
+        warn(f"No recorded skills for: {', '.join(missing)}")
+    if c.kind in FAMILY_SETTINGS:
+        say("A family setting")
+    if c.approval_status == ApprovalStatus.TEMPORARY:
+        until = c.temporary_approval_until
+        warn(f"Temporary approval until {until:%d/%m/%Y}" if until else "Temporary approval")
+    for postcode, what in ((req.near, "family"), (req.school, "school")):
+        if not postcode:
             continue
-        if km <= 5:
-            opt.score += points[0]
-        elif km <= 15:
-            opt.score += points[1]
-        elif km > 30:
-            opt.score -= 10
-        opt.reasons.append(f"About {km:.0f} km from the {what} ({district(postcode)})")
+        km = distance_km(postcode, c.postcode)
+        if km is None:
+            warn(f"Distance from the {what} not known (postcode not on the map)")
+        else:
+            say(f"About {km:.0f} km from the {what} ({district(postcode)})")
     return opt
 
 
 def placement_search(req: Request, today: dt.date) -> list[Option]:
     """Carers and providers with a vacancy now, best first (ties: nearer, then name)."""
-    available = Carer.objects.filter(
-        Q(approval_status=ApprovalStatus.APPROVED)
-        | Q(approval_status=ApprovalStatus.TEMPORARY, temporary_approval_until__gte=today),
-        vacancies__gt=0,
-        kind__in=SEARCHABLE,
-    ).values_list(*["pk" if f == "pk" else f for f in FIELDS])
-    options = [_score(Candidate(*row), req) for row in available]
-    options.sort(
-        key=lambda o: (
-            -o.score,
-            o.distance if o.distance is not None else math.inf,
-            o.carer.name,
+    available = (
+        Carer.objects.annotate(skills_text=Cast("skills", TextField()))
+        .filter(
+            Q(approval_status=ApprovalStatus.APPROVED)
+            | Q(approval_status=ApprovalStatus.TEMPORARY, temporary_approval_until__gte=today),
+            vacancies__gt=0,
+            kind__in=SEARCHABLE,
         )
+        .values_list(*[f if f != "skills" else "skills_text" for f in FIELDS])
     )
-    return options[:RESULTS]
+    # Score everyone without words, then explain the best.
+    ranked = []
+    for row in available:
+        c = Candidate(*row)
+        score, family = _points(c, req)
+        ranked.append((-score, family if family is not None else math.inf, c.name, c))
+    ranked.sort(key=lambda r: r[:3])
+    return [_score(r[3], req) for r in ranked[:RESULTS]]
 
 
 def kinship_options(person_id: int) -> list[Kin]:
