@@ -228,7 +228,7 @@ def _new_placement(
     placement.full_clean(exclude=["period", "person"])
     recompute_placement(placement)
     placement.save()
-    if facts.carer is not None and facts.carer.vacancies > 0:
+    if facts.carer is not None and not same and facts.carer.vacancies > 0:
         Carer.objects.filter(pk=facts.carer.pk, vacancies__gt=0).update(
             vacancies=facts.carer.vacancies - 1
         )

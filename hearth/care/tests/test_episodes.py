@@ -97,6 +97,7 @@ def test_temporary_placement_has_no_provider(care):
 
 def test_carer_vacancies_follow_the_child(care):
     assert care.foster.vacancies == 1
+    Carer.objects.filter(pk=care.foster2.pk).update(vacancies=2)
     period = care.start()
     care.foster.refresh_from_db()
     assert care.foster.vacancies == 0
@@ -106,7 +107,14 @@ def test_carer_vacancies_follow_the_child(care):
     )  # fmt: skip
     care.foster.refresh_from_db()
     care.foster2.refresh_from_db()
-    assert (care.foster.vacancies, care.foster2.vacancies) == (1, 0)
+    assert (care.foster.vacancies, care.foster2.vacancies) == (1, 1)
+    # A long-term match with the same carers takes no second place.
+    services.placement_change(
+        acting_user=care.worker, period=period, on=D(2026, 9, 1), reason="CARPL",
+        placement=PlacementFacts(placement_type="U4", carer=care.foster2),
+    )  # fmt: skip
+    care.foster2.refresh_from_db()
+    assert care.foster2.vacancies == 1
 
 
 # --- Bad input: refused, nothing written -------------------------------------------------
