@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from hearth.audit.services import audit_change, snapshot
@@ -228,9 +229,9 @@ def _new_placement(
     placement.full_clean(exclude=["period", "person"])
     recompute_placement(placement)
     placement.save()
-    if facts.carer is not None and not same and facts.carer.vacancies > 0:
+    if facts.carer is not None and not same:
         Carer.objects.filter(pk=facts.carer.pk, vacancies__gt=0).update(
-            vacancies=facts.carer.vacancies - 1
+            vacancies=F("vacancies") - 1
         )
     _created(user, placement)
     return placement
