@@ -89,6 +89,7 @@ CIC_EARLIER_PLAN = 0.15
 PLAN_AFTER_S47_OPEN = 0.85  # children with the child protection team now
 PLAN_AFTER_S47_CLOSED = 0.5  # earlier spells of child protection work
 S47_NO_PLAN = 0.1  # assessed children whose enquiry found no likely significant harm
+ACTION_LATE_DAYS = 60  # a plan's action still not done is at most this late
 CLOSING_SHARE = 0.8  # open assessments done, no plan: closure waiting for sign-off
 ASSESSING_DAYS = 70  # an open assessment-team episode younger than this is still assessed
 CATEGORIES = (("NEG", 0.5), ("EMO", 0.3), ("PHY", 0.1), ("SAB", 0.04), ("MUL", 0.06))
@@ -768,7 +769,6 @@ class _Histories:
             ("Register with a GP and dentist", 20),
         ):
             due_on = self.wd(start, days)
-            done = due_on <= stop and rng.random() < 0.8
             self.insert(
                 CaseAction,
                 person_id=ep.child,
@@ -776,10 +776,20 @@ class _Histories:
                 description=text,
                 owner="Parent, with the family support worker",
                 due_on=due_on,
-                done_on=min(due_on, self.today) if done else None,
+                done_on=self.action_done(start, due_on, stop),
             )
         plan.last_visit_on = self.visits(ep, start, stop, every=None)
         self.with_due(plan)
+
+    def action_done(self, start: dt.date, due_on: dt.date, stop: dt.date) -> dt.date | None:
+        """When a plan's action was done: around its due date, some recent ones not yet;
+        one falling after a plan ended is closed with the plan."""
+        last = min(stop, self.today)
+        if due_on > last:
+            return None if stop >= self.today else last
+        if (self.today - due_on).days < ACTION_LATE_DAYS and self.rng.random() < 0.3:
+            return None  # late, and still to do
+        return max(start, min(due_on + dt.timedelta(days=self.rng.randint(-5, 10)), last))
 
     # Child in need ------------------------------------------------------------------------
     def cin_plan(self, ep: _Ep, episode: _Row, start: dt.date, end: dt.date | None) -> None:
@@ -823,7 +833,7 @@ class _Histories:
             description="Arrange a place at the holiday club",
             owner="Family support worker",
             due_on=self.wd(start, 15),
-            done_on=min(self.wd(start, 15), stop) if rng.random() < 0.85 else None,
+            done_on=self.action_done(start, self.wd(start, 15), stop),
         )
         self.visits(ep, start, stop, every=(20, 35))
         self.with_due(plan)
