@@ -749,3 +749,60 @@ class CareLeaverContact(models.Model):
 
     def __str__(self) -> str:
         return f"Contact at {self.birthday}"
+
+
+class LeftAdoptionReason(models.TextChoices):
+    """Ofsted ILACS Annex A list 11, reason for leaving the adoption process."""
+
+    WITHDREW = "1", "Adopter withdrew"
+    ON_HOLD = "2", "Process put on hold"
+    REFUSED = "3", "Application refused"
+
+
+class AdopterApplication(models.Model):
+    """A household's journey through the adoption agency (Ofsted ILACS Annex A list 11:
+    one row per individual adopter, who share this family's dates). `household` is the
+    adopters' entry on the carers register once approved."""
+
+    household = models.ForeignKey(
+        Carer, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    reference = models.CharField("Family identifier", max_length=20, unique=True)
+    fostering_for_adoption = models.BooleanField(default=False)
+    enquiry_on = models.DateField()
+    stage1_started_on = models.DateField(null=True, blank=True)
+    stage1_ended_on = models.DateField(null=True, blank=True)
+    stage2_started_on = models.DateField(null=True, blank=True)
+    stage2_ended_on = models.DateField(null=True, blank=True)
+    applied_on = models.DateField(null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+    matched_on = models.DateField(null=True, blank=True)
+    placed_on = models.DateField(null=True, blank=True)
+    children_placed = models.PositiveSmallIntegerField(null=True, blank=True)
+    adoption_order_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    left_reason = models.CharField(max_length=1, choices=LeftAdoptionReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["-enquiry_on"]
+
+    def __str__(self) -> str:
+        return f"Adopters {self.reference}"
+
+
+class Adopter(models.Model):
+    """An individual prospective adopter (Annex A list 11: gender, ethnicity and
+    disability come from their person record)."""
+
+    application = models.ForeignKey(
+        AdopterApplication, on_delete=models.CASCADE, related_name="adopters"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "person"], name="care_one_adopter")
+        ]
+
+    def __str__(self) -> str:
+        return f"Adopter {self.person_id}"

@@ -34,6 +34,8 @@ from django.utils import timezone
 from hearth.audit.services import audit_change, snapshot
 from hearth.care import policy
 from hearth.care.models import (
+    Adopter,
+    AdopterApplication,
     Adoption,
     ApprovalStatus,
     CareLeaver,
@@ -1272,3 +1274,56 @@ def _health_in(
     for kind, day, score in rows.values_list("kind", "done_on", "sdq_score"):
         found.setdefault(kind, []).append((day, score))
     return found
+
+
+# --- Adopters (Annex A list 11) ------------------------------------------------------------
+
+ADOPTER_STEPS = (
+    ("enquiry_on", "the enquiry"),
+    ("stage1_started_on", "stage 1 starting"),
+    ("stage1_ended_on", "stage 1 ending"),
+    ("stage2_started_on", "stage 2 starting"),
+    ("stage2_ended_on", "stage 2 ending"),
+    ("applied_on", "the application"),
+    ("approved_on", "approval"),
+    ("matched_on", "matching"),
+    ("placed_on", "placement"),
+    ("adoption_order_on", "the adoption order"),
+)
+
+
+@transaction.atomic
+def adopter_application_save(
+    *,
+    acting_user: User | None,
+    application: AdopterApplication,
+    adopters: list[Person] | None = None,
+) -> AdopterApplication:
+    """Add or update a household's adoption journey: the steps in order, a reason when
+    they leave the process, and the individual adopters (Annex A list 11)."""
+    if acting_user is not None:
+        _require(policy.can_edit_register(acting_user))
+    previous: tuple[dt.date, str] | None = None
+    for field, label in ADOPTER_STEPS:
+        day = getattr(application, field)
+        if day is None:
+            continue
+        _not_future(field, day)
+        if previous and day < previous[0]:
+            raise ValidationError({field: [f"The date of {label} is before {previous[1]}"]})
+        previous = (day, label)
+    if application.left_on and not application.left_reason:
+        raise ValidationError({"left_reason": ["Say why they left the adoption process"]})
+    if application.left_reason and not application.left_on:
+        raise ValidationError({"left_on": ["Enter the date they left the adoption process"]})
+    before = snapshot(AdopterApplication.objects.get(pk=application.pk)) if application.pk else None
+    application.full_clean(exclude=["household"])
+    application.save()
+    if adopters is not None:
+        if len(adopters) > 2:
+            raise ValidationError("An adoption application has one or two adopters")
+        Adopter.objects.filter(application=application).exclude(person__in=adopters).delete()
+        for person in adopters:
+            Adopter.objects.get_or_create(application=application, person=person)
+    audit_change(actor=acting_user, obj=application, before=before, person_id=None)
+    return application

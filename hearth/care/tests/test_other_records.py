@@ -147,3 +147,29 @@ def test_oc2_row_from_the_years_health_records(care):
     with pytest.raises(ValidationError, match="ends on 31 March"):
         services.health_year_record(acting_user=care.worker, person=care.child,
                                     year_ending=D(2026, 4, 30))  # fmt: skip
+
+
+def test_adopters_journey_for_annex_a_list_11(care, f):
+    from hearth.care.models import AdopterApplication
+
+    one, two = (
+        f.person(family_name="Reyes", kind="adult"),
+        f.person(family_name="Reyes", kind="adult"),
+    )
+    app = services.adopter_application_save(
+        acting_user=care.worker,
+        application=AdopterApplication(reference="AF1", enquiry_on=D(2025, 1, 10),
+                                       stage1_started_on=D(2025, 2, 1),
+                                       stage1_ended_on=D(2025, 4, 1),
+                                       stage2_started_on=D(2025, 4, 2)),
+        adopters=[one, two],
+    )  # fmt: skip
+    assert app.adopters.count() == 2
+    app.approved_on = D(2025, 3, 1)
+    with pytest.raises(ValidationError, match="approval is before stage 2 starting"):
+        services.adopter_application_save(acting_user=care.worker, application=app)
+    app.approved_on, app.left_on = None, D(2025, 9, 1)
+    with pytest.raises(ValidationError, match="Say why they left"):
+        services.adopter_application_save(acting_user=care.worker, application=app)
+    with pytest.raises(PermissionDenied):
+        services.adopter_application_save(acting_user=care.partner, application=app)
