@@ -1327,3 +1327,63 @@ def adopter_application_save(
             Adopter.objects.get_or_create(application=application, person=person)
     audit_change(actor=acting_user, obj=application, before=before, person_id=None)
     return application
+
+
+@transaction.atomic
+def missing_return_record(
+    *,
+    acting_user: User | None,
+    episode: MissingEpisode,
+    ended_at: dt.datetime,
+) -> MissingEpisode:
+    """The child came back: a return home interview is due within 72 hours."""
+    _require_edit(acting_user, episode.person_id)
+    if episode.ended_at is not None:
+        raise ValidationError({"ended_at": ["The return is already recorded"]})
+    if ended_at < episode.started_at or ended_at > timezone.now():
+        raise ValidationError(
+            {"ended_at": ["The return is after they went missing and not in the future"]}
+        )
+    before = snapshot(episode)
+    episode.ended_at = ended_at
+    episode.interview_due_at = timescales().due_date("care.missing.return_interview", ended_at).at
+    episode.save(update_fields=["ended_at", "interview_due_at"])
+    assert episode.interview_due_at is not None
+    CareTask.objects.create(
+        person_id=episode.person_id,
+        kind=CareTask.Kind.RETURN_INTERVIEW,
+        title="Offer a return home interview",
+        due_on=timezone.localdate(episode.interview_due_at),
+        due_at=episode.interview_due_at,
+        assigned_to=acting_user,
+    )
+    _changed(acting_user, episode, before)
+    return episode
+
+
+@transaction.atomic
+def return_interview_record(
+    *,
+    acting_user: User | None,
+    episode: MissingEpisode,
+    offered_at: dt.datetime,
+    accepted: bool,
+) -> MissingEpisode:
+    """The return home interview was offered (and accepted or not): the task is done."""
+    _require_edit(acting_user, episode.person_id)
+    if episode.ended_at is None or offered_at < episode.ended_at:
+        raise ValidationError({"offered_at": ["An interview is offered after the return"]})
+    if offered_at > timezone.now():
+        raise ValidationError({"offered_at": ["The offer cannot be in the future"]})
+    before = snapshot(episode)
+    episode.interview_offered_at = offered_at
+    episode.interview_accepted = accepted
+    episode.save(update_fields=["interview_offered_at", "interview_accepted"])
+    CareTask.objects.filter(
+        person_id=episode.person_id,
+        kind=CareTask.Kind.RETURN_INTERVIEW,
+        done_on__isnull=True,
+        due_at=episode.interview_due_at,
+    ).update(done_on=timezone.localdate(offered_at))
+    _changed(acting_user, episode, before)
+    return episode

@@ -173,3 +173,27 @@ def test_adopters_journey_for_annex_a_list_11(care, f):
         services.adopter_application_save(acting_user=care.worker, application=app)
     with pytest.raises(PermissionDenied):
         services.adopter_application_save(acting_user=care.partner, application=app)
+
+
+def test_return_then_interview_closes_the_task(care):
+    period = care.start()
+    row = services.missing_record(acting_user=care.worker, period=period, kind="M",
+                                  started_at=at(D(2026, 6, 4), 19))  # fmt: skip
+    assert not CareTask.objects.exists()
+    with pytest.raises(ValidationError, match="overlaps another missing"):
+        services.missing_record(acting_user=care.worker, period=period, kind="M",
+                                started_at=at(D(2026, 6, 20), 19))  # fmt: skip
+    services.missing_return_record(acting_user=care.worker, episode=row,
+                                   ended_at=at(D(2026, 6, 5), 22, 30))  # fmt: skip
+    task = CareTask.objects.get()
+    assert (task.due_on, task.done_on) == (D(2026, 6, 8), None)
+    with pytest.raises(ValidationError, match="offered after the return"):
+        services.return_interview_record(
+            acting_user=care.worker, episode=row, offered_at=at(D(2026, 6, 5), 20), accepted=True
+        )
+    services.return_interview_record(acting_user=care.worker, episode=row,
+                                     offered_at=at(D(2026, 6, 7), 10), accepted=False)  # fmt: skip
+    task.refresh_from_db()
+    assert task.done_on == D(2026, 6, 7)
+    row.refresh_from_db()
+    assert (row.interview_accepted, row.interview_offered_at) == (False, at(D(2026, 6, 7), 10))
