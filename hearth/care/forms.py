@@ -364,3 +364,18 @@ class AdoptionForm(forms.Form):
 class IROContactForm(forms.Form):
     contact_on = _date("Date of your contact with the child")
     notes = forms.CharField(label="Notes", required=False, widget=TEXTAREA)
+
+
+class ReturnForm(forms.Form):
+    """The return, and the return home interview once offered."""
+
+    ended_on = _date("Date they came back", required=False)
+    ended_time = forms.TimeField(label="Time they came back", required=False)
+    offered_on = _date("Date the return home interview was offered", required=False)
+    offered_time = forms.TimeField(label="Time it was offered", required=False)
+    accepted = forms.ChoiceField(
+        label="Did they accept the interview?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("yes", "Yes"), ("no", "No")],
+    )

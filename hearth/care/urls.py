@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("placements/<int:pk>/notice/", views.notice, name="notice"),
     path("placements/<int:pk>/visits/new/", views.visit, name="visit"),
     path("periods/<int:pk>/missing/new/", views.missing, name="missing"),
+    path("missing/<int:pk>/return/", views.missing_return, name="missing_return"),
     path("periods/<int:pk>/health/new/", views.health, name="health"),
     path("periods/<int:pk>/pep/new/", views.pep, name="pep"),
     path("periods/<int:pk>/care-plan/", views.care_plan, name="care_plan"),

@@ -595,3 +595,48 @@ def children(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page = Paginator(selectors.children_in_care_for(user), 50).get_page(request.GET.get("page"))
     return render(request, "care/children.html", {"page": page})
+
+
+def missing_return(request: HttpRequest, pk: int) -> HttpResponse:
+    from hearth.care.models import MissingEpisode
+
+    episode = get_object_or_404(MissingEpisode.objects.select_related("person"), pk=pk)
+    _gate(request, episode.person_id, "edit")
+    local_end = timezone.localtime(episode.ended_at) if episode.ended_at else None
+    form = cf.ReturnForm(
+        request.POST or None,
+        initial={
+            "ended_on": local_end.date() if local_end else None,
+            "ended_time": f"{local_end:%H:%M}" if local_end else "",
+        },
+    )
+
+    def act(d: dict[str, Any]) -> None:
+        if d["offered_on"] and (not d["offered_time"] or not d["accepted"]):
+            raise ValidationError(
+                {"offered_time": ["Enter when it was offered and whether it was accepted"]}
+            )
+        if episode.ended_at is None:
+            if not (d["ended_on"] and d["ended_time"]):
+                raise ValidationError({"ended_on": ["Enter the date and time they came back"]})
+            services.missing_return_record(
+                acting_user=_user(request),
+                episode=episode,
+                ended_at=_moment(d["ended_on"], d["ended_time"]),
+            )
+        if d["offered_on"]:
+            services.return_interview_record(
+                acting_user=_user(request),
+                episode=episode,
+                offered_at=_moment(d["offered_on"], d["offered_time"]),
+                accepted=d["accepted"] == "yes",
+            )
+
+    return _form_view(
+        request,
+        episode.person,
+        form,
+        act,
+        title="The return and the return home interview",
+        success="Saved",
+    )

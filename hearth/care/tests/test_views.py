@@ -269,3 +269,32 @@ def test_due_items_for_other_apps(care, django_assert_max_num_queries):
         (i.title, i.due_on) for i in items
     ]
     assert len(due_items_for([care.child.pk], until=D(2026, 4, 30))) == 4
+
+
+def test_missing_return_page(care, login):
+    import datetime as dt
+
+    from hearth.care.models import MissingEpisode
+
+    period = care.start()
+    row = services.missing_record(
+        acting_user=None, period=period, kind="M",
+        started_at=dt.datetime(2026, 6, 4, 19, tzinfo=dt.UTC),
+    )  # fmt: skip
+    client = login(care.worker)
+    assert "Record the return" in _text(client.get(f"/care/children/{care.child.pk}/"))
+    url = f"/care/missing/{row.pk}/return/"
+    bad = _text(client.post(url, {**_date("offered_on", D(2026, 6, 6)), "offered_time": "10:00"}))
+    assert "Enter the date and time they came back" in bad
+    data = {
+        **_date("ended_on", D(2026, 6, 5)),
+        "ended_time": "22:30",
+        **_date("offered_on", D(2026, 6, 6)),
+        "offered_time": "10:00",
+        "accepted": "yes",
+    }
+    assert client.post(url, data).status_code == 302
+    row = MissingEpisode.objects.get()
+    assert row.interview_accepted is True
+    assert CareTask.objects.get().done_on == D(2026, 6, 6)
+    assert login(care.outsider).get(url).status_code == 404
