@@ -284,7 +284,10 @@ def test_missing_return_page(care, login):
     client = login(care.worker)
     assert "Record the return" in _text(client.get(f"/care/children/{care.child.pk}/"))
     url = f"/care/missing/{row.pk}/return/"
-    bad = _text(client.post(url, {**_date("offered_on", D(2026, 6, 6)), "offered_time": "10:00"}))
+    offer = {**_date("offered_on", D(2026, 6, 6)), "offered_time": "10:00"}
+    bad = _text(client.post(url, offer))
+    assert "whether it was accepted" in bad
+    bad = _text(client.post(url, {**offer, "accepted": "yes"}))
     assert "Enter the date and time they came back" in bad
     data = {
         **_date("ended_on", D(2026, 6, 5)),
