@@ -320,10 +320,23 @@ POSTCODE_AREA = "HT"
 POSTCODE_UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 DISABILITY_CODES: tuple[str, ...] = _w("LD COMM BEH AUT MOB HEAR VIS DDA PC")
+# DfE CIN census specification (hearth/core/codelists/disability.toml): every child with
+# a referral going on to further action needs at least one Disability (rule 8540), and
+# NONE, standing alone (rule 8790), says the child has none. Recorded for every child
+# without one of the codes above, so whichever children the census takes are complete.
+NO_DISABILITY = "NONE"
+# Ethnicity (rule 4220) is required for every child in the census, unborn ones included;
+# NOBT ("information not yet obtained") is the code when it is not known yet: an unborn
+# child, and the half of the duplicates a front door creates without asking.
+ETHNICITY_NOT_OBTAINED = "NOBT"
 
 LOCAL_AUTHORITY_NAME = "Hearthshire County Council"
 POLICE_NAME = "Hearthshire Constabulary"
 # The three-digit local authority number in UPNs: 999 belongs to no real authority.
 UPN_LA_NUMBER = "999"
+# The reason a child under 5 has no UPN (hearth/core/codelists/upn_unknown.toml): SSDA903
+# rule 442 wants a UPN or a reason for every child looked after, and rule 209 (like CIN
+# query 8770Q) refuses UN1 only for children of school age.
+UPN_NOT_OF_SCHOOL_AGE = "UN1"
 # NHS numbers starting 999 are reserved for testing: never a real patient's.
 NHS_TEST_PREFIX = "999"

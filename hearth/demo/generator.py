@@ -729,11 +729,15 @@ class _Family:
                     values["upn"] = _upn(ctx, born)
                 else:
                     values["upn_unknown"] = rng.choice(("UN2", "UN3", "UN4"))
+            else:
+                values["upn_unknown"] = data.UPN_NOT_OF_SCHOOL_AGE
+            # About 6% with a disability, the rest recorded as having none (no draw from
+            # the random stream for NONE, so a seed gives the same people as before).
+            codes = [data.NO_DISABILITY]
             if rng.random() < 0.06:
-                for code in rng.sample(data.DISABILITY_CODES, rng.randint(1, 2)):
-                    ctx.insert(
-                        PersonDisability, pk=ctx.pk(PersonDisability), person_id=pk, code=code
-                    )
+                codes = rng.sample(data.DISABILITY_CODES, rng.randint(1, 2))
+            for code in codes:
+                ctx.insert(PersonDisability, pk=ctx.pk(PersonDisability), person_id=pk, code=code)
         elif kind == PersonKind.ADULT and rng.random() < 0.45:
             values["phone"] = f"07700 900{rng.randint(0, 999):03d}"
         self.rows[pk] = ctx.insert(
@@ -965,7 +969,7 @@ class _Family:
             family_name_norm=normalise_name(family),
             date_of_birth=_date(born),
             sex=kid.sex,
-            ethnicity=original["ethnicity"] if rng.random() < 0.5 else "",
+            ethnicity=original["ethnicity"] if rng.random() < 0.5 else data.ETHNICITY_NOT_OBTAINED,
             nhs_number=original.get("nhs_number", "") if rng.random() < 0.25 else "",
             created_at=ctx.now,
         )
@@ -1144,7 +1148,7 @@ def _one_family(ctx: Context) -> None:  # one family's story, told in order
             given="",
             family=unborn_father.family if unborn_father else mother.family,
             heritage=mh,
-            ethnicity="",
+            ethnicity=data.ETHNICITY_NOT_OBTAINED,  # asked once the baby is born
             language="",
         )
 
@@ -1259,7 +1263,12 @@ def _one_family(ctx: Context) -> None:  # one family's story, told in order
             (v for v in values if v[2] != ServiceArea.LEAVING_CARE), values[0]
         )
         assert team_id is not None
-        work.append(WorkFact(area, team_id, worker_id, open_start, None, tuple(allocated)))
+        joins = {kid.pk: _joins(kid, open_start) for kid in subjects if kid.pk in allocated}
+        on_time = tuple(pk for pk in allocated if joins[pk] == open_start)
+        work.append(WorkFact(area, team_id, worker_id, open_start, None, on_time))
+        for pk, joined in joins.items():
+            if joined != open_start:  # an unborn child, from when the pregnancy was known
+                work.append(WorkFact(area, team_id, worker_id, joined, None, (pk,)))
 
     # A second, mistyped record of a child: the duplicates a front door creates.
     for kid in everyone:
@@ -1307,6 +1316,19 @@ OPEN_FOR: dict[str, tuple[int, int]] = {  # how long ago open work started, in d
     ServiceArea.CHILDREN_IN_CARE: (30, 2500),
 }
 Allocation = dict[int, tuple[int | None, int | None, str]]  # person: (team, worker, area)
+# An unborn child's referral is at most 40 weeks before the expected date of birth (CIN
+# census rule 8606). Work with a family that began earlier takes the unborn child on when
+# the pregnancy becomes known, here 26 weeks before the expected date (after the 12-week
+# scan); one not known yet is not on the work.
+PREBIRTH_LIMIT = 40 * 7
+PREGNANCY_KNOWN = 26 * 7
+
+
+def _joins(kid: P, start: int) -> int:
+    """When `kid` joins work with the family that started on `start`."""
+    if kid.kind == PersonKind.UNBORN and start < kid.born - PREBIRTH_LIMIT:
+        return kid.born - PREGNANCY_KNOWN
+    return start
 
 
 def _work(
@@ -1322,14 +1344,14 @@ def _work(
         worker, team = rng.choice(ctx.front_door_workers)
         start = today - rng.randint(0, 4)
         for kid in subjects:
-            fam.involve(kid, team, worker, ServiceArea.FRONT_DOOR, start, None)
+            fam.involve(kid, team, worker, ServiceArea.FRONT_DOOR, _joins(kid, start), None)
             allocated[kid.pk] = (team, worker, ServiceArea.FRONT_DOOR)
         return allocated, start
     if roll >= FRONT_DOOR_SHARE + OPEN_SHARE:
         return allocated, today
     area = _pick(rng, OPEN_AREAS)
     start = today - rng.randint(*OPEN_FOR[area])
-    group = subjects
+    group = [kid for kid in subjects if _joins(kid, start) <= today]
     if area == ServiceArea.CHILDREN_IN_CARE:
         # Unborn children are not in care; young people of 16 and 17 in care have a
         # leaving care personal adviser of their own.
@@ -1343,7 +1365,7 @@ def _work(
     if group:
         worker_ = _allocate(ctx, area, len(group))
         for kid in group:
-            fam.involve(kid, worker_.team.pk, worker_.pk, area, start, None)
+            fam.involve(kid, worker_.team.pk, worker_.pk, area, _joins(kid, start), None)
             allocated[kid.pk] = (worker_.team.pk, worker_.pk, area)
     return allocated, start
 

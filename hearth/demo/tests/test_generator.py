@@ -22,12 +22,14 @@ from hearth.people.models import (
     Household,
     Involvement,
     Person,
+    PersonDisability,
     PersonMatchKey,
     PersonName,
     Relationship,
     inverse_kind,
     normalise_name,
 )
+from hearth.returns.exports import cin_export
 from hearth.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +250,52 @@ def test_duplicates_are_recorded_with_the_truth():
         assert differs
         assert copy.date_of_birth is not None and original.date_of_birth is not None
         assert abs((copy.date_of_birth - original.date_of_birth).days) <= 366
+
+
+# CIN census rules on what the people generator records: identifiers, characteristics,
+# and an unborn child's referral within 40 weeks of the expected date of birth.
+PEOPLE_RULES = {
+    *("1510", "1520", "1540", "1550", "1570", "1580", "4220", "8500", "8520", "8540"),
+    *("8606", "8750", "8772", "8790", "8794"),
+}
+
+
+def test_every_child_has_the_ethnicity_and_disability_the_cin_census_needs(tmp_path):
+    """Rules 4220 (ethnicity, unborn children and duplicates too) and 8540 (at least one
+    disability, NONE for none, never NONE with another: 8790): the generator records
+    them, so the generated census is clean without Hearth defaulting anything."""
+    summary = generate(children=1500, seed=9, today=TODAY)
+    assert summary.unborn and summary.duplicates
+    known = {code.code for code in codelist("ethnicity").codes}
+    young = Person.objects.filter(kind__in=["child", "unborn"])
+    assert set(young.values_list("ethnicity", flat=True)) <= known
+    assert set(young.filter(kind="unborn").values_list("ethnicity", flat=True)) == {"NOBT"}
+    copies = Person.objects.filter(pk__in=_duplicate_ids())
+    assert set(copies.values_list("ethnicity", flat=True)) <= known
+
+    codes: dict[int, set[str]] = defaultdict(set)
+    for person_id, code in PersonDisability.objects.values_list("person_id", "code"):
+        codes[person_id].add(code)
+    children = Person.objects.filter(kind="child").exclude(pk__in=_duplicate_ids())
+    disabled = 0
+    for pk in children.values_list("pk", flat=True):
+        assert codes[pk], pk
+        assert codes[pk] == {"NONE"} or "NONE" not in codes[pk], codes[pk]
+        disabled += codes[pk] != {"NONE"}
+    assert 0.03 < disabled / children.count() < 0.10  # about 6% with a disability
+    assert set().union(*codes.values()) <= {c.code for c in codelist("disability").codes}
+
+    # A UPN, or the reason there is none (SSDA903 rule 442); UN1 only below school age.
+    assert not children.filter(upn="", upn_unknown="").exists()
+    under_5 = Q(date_of_birth__gt=TODAY.replace(year=TODAY.year - 5))
+    assert children.filter(upn_unknown="UN1").exists()
+    assert not children.filter(upn_unknown="UN1").exclude(under_5).exists()
+
+    # The census finds nothing wrong with what the people generator records (the whole
+    # census, casework included, is held to the validator in hearth/returns/tests).
+    findings = cin_export(2026, tmp_path / "cin.xml")
+    assert findings, "the census has children (and a few queries)"
+    assert not [x for x in findings if x.code in PEOPLE_RULES]
 
 
 def test_people_get_blocking_keys_for_the_people_search():
