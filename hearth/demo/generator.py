@@ -612,6 +612,13 @@ def _upn(ctx: Context, born: int) -> str:
     return ""
 
 
+def upn_for(ctx: Context, born: dt.date) -> str:
+    """A new UPN (LA 999, never used before in the run) for someone born on `born`, for a
+    later step that finds a person should have one: a young person leaving care had one
+    as a child in care (SSDA903 rule 442). Only after `step_families` (the schools)."""
+    return _upn(ctx, born.toordinal())
+
+
 def _streets(ctx: Context, count: int) -> list[Street]:
     """The authority's streets, each with one to three postcodes of its own."""
     rng = ctx.rng

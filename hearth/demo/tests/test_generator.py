@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, ProtectedError, Q, Quer
 from hearth.accounts.models import EmploymentType, Role, Team, User
 from hearth.audit.models import AuditEvent
 from hearth.core.codelists import codelist
-from hearth.demo.generator import generate
+from hearth.demo.generator import Context, generate, step_families, step_staff, upn_for
 from hearth.demo.models import SyntheticTruth
 from hearth.frontdoor.models import Contact
 from hearth.people.identifiers import validate_nhs_number, validate_postcode, validate_upn
@@ -296,6 +296,19 @@ def test_every_child_has_the_ethnicity_and_disability_the_cin_census_needs(tmp_p
     findings = cin_export(2026, tmp_path / "cin.xml")
     assert findings, "the census has children (and a few queries)"
     assert not [x for x in findings if x.code in PEOPLE_RULES]
+
+
+def test_a_later_step_can_give_a_young_person_a_new_upn():
+    given: list[str] = []
+
+    def step_upn(ctx: Context) -> None:
+        given.extend(upn_for(ctx, dt.date(2008, 3, 1)) for _ in range(2))
+
+    generate(children=60, seed=6, today=TODAY, steps=[step_staff, step_families, step_upn])
+    for upn in given:
+        assert validate_upn(upn) == upn and upn[1:4] == "999"
+    assert given[0] != given[1]
+    assert not Person.objects.filter(upn__in=given).exists()
 
 
 def test_people_get_blocking_keys_for_the_people_search():
