@@ -218,7 +218,10 @@ class FamilyFact(NamedTuple):
     other_adults: tuple[int, ...]  # parents elsewhere, grandparents
     household_id: int
     postcode: str
-    work: tuple[WorkFact, ...] = ()  # oldest first; at most the last one is open
+    # Oldest first; the open work comes last, followed (when the family's work began
+    # more than 40 weeks before an unborn child is due) by the unborn child's own spell
+    # of the same work, from when the pregnancy was known.
+    work: tuple[WorkFact, ...] = ()
 
 
 @dataclass
