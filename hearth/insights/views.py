@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from hearth.accounts.models import Role, Team, User
+from hearth.frontdoor import policy as fd_policy
 from hearth.insights import indicators, selectors, services
 from hearth.insights.forms import FilterForm, ReferenceForm
 from hearth.workforce import policy
@@ -100,6 +101,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "chart": _chart(points),
             "page": page,
             "visible": selectors.visible_ids(user, ids),
+            # Contacts open only to front-door staff: others see the reference alone.
+            "contact_links": fd_policy.is_front_door_staff(user),
             "period": period,
             "teams": teams,
             "code": code,

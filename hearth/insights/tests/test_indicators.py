@@ -264,3 +264,15 @@ def test_a_performance_officer_sets_the_england_figure(data, f, login):
     assert not NationalReference.objects.exists()
     # Managers read the figures; they do not set them.
     assert login(data["manager"]).get("/insights/rereferrals/england/").status_code == 404
+
+
+def test_contacts_behind_a_figure_link_only_for_those_who_may_open_them(data, f, login):
+    contact = Contact.objects.exclude(status="draft").order_by("pk").first()
+    link = f'href="/front-door/contacts/{contact.pk}/"'
+    officer_page = login(f.user("performance_officer")).get("/insights/contacts/?period=12m")
+    assert contact.reference in officer_page.content.decode()
+    assert link not in officer_page.content.decode()  # the contact page would be a 404
+    fd_manager = f.user("team_manager", team=f.team(service_area="front_door"))
+    page = login(fd_manager).get("/insights/contacts/?period=12m").content.decode()
+    assert link in page
+    assert login(fd_manager).get(f"/front-door/contacts/{contact.pk}/").status_code == 200
