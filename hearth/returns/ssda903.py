@@ -148,10 +148,14 @@ def ssda903_return(year: int) -> Return903:
         )
     }
     out.person_ids = {p["local_id"]: pk for pk, p in people.items()}
-    # A looked-after girl who is a mother, and her first child's date of birth.
+    # A looked-after girl who is a mother, and her first child's date of birth. An unborn
+    # child (no date of birth yet) does not make her a mother, and must not stand first
+    # with a blank MC_DOB (rule 611).
     mothers: dict[int, dt.date | None] = {}
     for rel in (
-        Relationship.objects.filter(person_id__in=people_ids, kind="child")
+        Relationship.objects.filter(
+            person_id__in=people_ids, kind="child", relative__date_of_birth__isnull=False
+        )
         .order_by("relative__date_of_birth")
         .values("person_id", "relative__date_of_birth")
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 
@@ -45,6 +46,23 @@ def test_tables_from_the_care_record(f):
          "MIS_END": "05/10/2025"}
     ]  # fmt: skip
     assert postcode("ht49qz") == "HT4 9QZ"
+
+
+def test_a_mother_in_care_expecting_another_child_gives_her_born_childs_date(f):
+    """Rule 611: MOTHER 1 needs MC_DOB. Her unborn child has no date of birth and must not
+    be taken as her first child; an unborn child alone does not make her a mother."""
+    girl = in_care_authority(f)["girl"]
+    unborn = f.person(
+        kind="unborn", sex="U", date_of_birth=None, expected_date_of_birth=dt.date(2026, 5, 1)
+    )
+    f.relate(girl, unborn, "child")
+    header = {r["CHILD"]: r for r in ssda903_return(2026).tables["Header"]}
+    assert (header[girl.local_id]["MOTHER"], header[girl.local_id]["MC_DOB"]) == ("0", "")
+    born = f.person(sex="M", date_of_birth=dt.date(2025, 9, 14))
+    f.relate(girl, born, "child")
+    header = {r["CHILD"]: r for r in ssda903_return(2026).tables["Header"]}
+    assert header[girl.local_id]["MOTHER"] == "1"
+    assert header[girl.local_id]["MC_DOB"] == "14/09/2025"
 
 
 def test_a_child_in_care_without_a_registered_worker_is_listed(f):
