@@ -440,6 +440,9 @@ def check_903(ret: Return903) -> list[Finding]:
                 Finding(code, child, table[code].message, detail, ret.person_ids.get(child))
             )
 
+    # Rule 442 asks a UPN of a child with an episode in the year under a legal status
+    # other than short breaks (V3, V4): not of a care leaver returned for OC3 alone.
+    upn_asked = {r["CHILD"] for r in ret.tables["Episodes"] if r["LS"] not in {"V3", "V4"}}
     for row in ret.tables["Header"]:
         child = row["CHILD"]
         if row["SEX"] not in sexes:
@@ -448,7 +451,7 @@ def check_903(ret: Return903) -> list[Finding]:
             hit("102", child, "blank")
         if row["ETHNIC"] not in ethnicities:
             hit("103", child, row["ETHNIC"] or "blank")
-        if not row["UPN"]:
+        if not row["UPN"] and child in upn_asked:
             hit("442", child, "no UPN and no reason it is unknown")
     with_prev = {r["CHILD"] for r in ret.tables["PrevPerm"]}
     start = Period(ret.year).start

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 
+from hearth.care import services as care
 from hearth.returns.models import ReturnExport
 from hearth.returns.ssda903 import COLUMNS, FILE_NAMES, check_903, postcode, ssda903_return
 from hearth.returns.tests.care_cases import complete_the_record, in_care_authority
@@ -74,6 +75,28 @@ def test_a_child_in_care_without_a_registered_worker_is_listed(f):
     assert sorted((x.code, x.child) for x in findings) == [("191", girl), ("SW17STG2", girl)]
     complete_the_record(kids)
     assert check_903(ssda903_return(2026)) == []
+
+
+def test_a_upn_is_asked_of_children_in_care_in_the_year_only(f):
+    """Rule 442: a care leaver returned for OC3 alone (no episode in the year) is not
+    asked for a UPN; a child in care under V2 is."""
+    kids = in_care_authority(f)
+    complete_the_record(kids)
+    leaver = f.person(
+        kind="adult", sex="M", date_of_birth=dt.date(2006, 7, 6), ethnicity="WBRI", upn=""
+    )
+    care.care_leaver_contact_record(
+        acting_user=None, person=leaver, birthday=19, contact_on=dt.date(2025, 7, 6),
+        in_touch="NO",
+    )  # fmt: skip
+    ret = ssda903_return(2026)
+    assert leaver.local_id in {r["CHILD"] for r in ret.tables["Header"]}
+    assert check_903(ret) == []
+    kids["boy"].upn = ""
+    kids["boy"].save()
+    assert [(x.code, x.child) for x in check_903(ssda903_return(2026))] == [
+        ("442", kids["boy"].local_id)
+    ]
 
 
 def test_command_writes_the_csv_set(f, tmp_path):
