@@ -148,7 +148,7 @@ GENERATOR_GAPS_903 = {
     "workers, so no SW_ID can be returned",
     "SW02STG1": "the same: SW_ID is blank",
     "435": "a placement change (RNE P) to the carer the child is already with: "
-    "_Placements.find (hearth/demo/care.py) can pick the current carer again when the "
+    "_Care.find (hearth/demo/care.py) can pick the current carer again when the "
     "same placement type is drawn; it should leave the current carer out",
 }
 GENERATOR_SEEDS = (26, 3, 1, 11)
