@@ -23,6 +23,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Team", reverse("workforce:team")))
     elif user.role in {"social_worker", "senior_practitioner"} and user.team_id:
         items.append(("My caseload", reverse("workforce:worker", args=[user.pk])))
+    if not user.is_partner and (
+        user.role == "reviewing_officer"
+        or user.service_area in {"children_in_care", "leaving_care", "fostering"}
+    ):
+        items.append(("Children in care", reverse("care:children")))
+    if not user.is_partner and user.service_area == "fostering":
+        items.append(("Carers", reverse("care:carers")))
     if user.role in {"team_manager", "service_manager", "performance_officer"}:
         items.append(("Indicators", reverse("insights:dashboard")))
     if user.role == "performance_officer":

@@ -301,3 +301,15 @@ def test_missing_return_page(care, login):
     assert row.interview_accepted is True
     assert CareTask.objects.get().done_on == D(2026, 6, 6)
     assert login(care.outsider).get(url).status_code == 404
+
+
+def test_children_in_care_teams_find_care_from_the_menu_and_the_case_page(care, f, login):
+    cic = login(f.user("social_worker", team=f.team(service_area="children_in_care")))
+    assert 'href="/care/"' in cic.get("/").content.decode()
+    fostering = login(f.user("social_worker", team=f.team(service_area="fostering")))
+    assert 'href="/care/carers/"' in fostering.get("/").content.decode()
+    assessment = login(f.user("social_worker", team=f.team(service_area="assessment")))
+    assert 'href="/care/"' not in assessment.get("/").content.decode()
+    person = care.child
+    case_page = login(care.worker).get(f"/casework/children/{person.pk}/").content.decode()
+    assert f'href="/care/children/{person.pk}/"' in case_page
