@@ -65,6 +65,7 @@ from hearth.people.models import (
     normalise_name,
 )
 from hearth.people.services import LOCAL_ID_PREFIX, next_local_ids
+from hearth.returns.models import WorkerRegistration
 
 YEAR = 365.2425
 
@@ -103,6 +104,10 @@ DUPLICATE_SHARE = 0.01
 GRANDPARENT_SHARE = 0.55  # families with grandparents on record
 AUNT_SHARE = 0.25
 STAFF_EMAIL_DOMAIN = "staff.hearth.test"
+# Social Work England numbers are "SW" and up to six digits; the demo's start "SW9" and
+# run to eight digits, past any number issued (SSDA903 rule SW02STG1 asks only for
+# the "SW" and four characters).
+SWE_NUMBER_BASE = 90_000_000
 # Families per write: large enough that the database sees few, big statements.
 FAMILIES_PER_BATCH = 2000
 
@@ -511,6 +516,15 @@ def _staff(
             date_joined=ctx.now,
         )
     )
+    if social_work:
+        # Derived from the key, not drawn, so the random stream (and the rest of the
+        # authority) is the same as before the numbers were added.
+        ctx.insert(
+            WorkerRegistration,
+            pk=ctx.pk(WorkerRegistration),
+            user_id=pk,
+            number=f"SW{SWE_NUMBER_BASE + pk}",
+        )
     ctx.summary.staff += 1
     if role == Role.SOCIAL_WORKER:
         ctx.summary.social_workers += 1

@@ -30,6 +30,7 @@ from hearth.people.models import (
     normalise_name,
 )
 from hearth.returns.exports import cin_export
+from hearth.returns.models import WorkerRegistration
 from hearth.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +230,17 @@ def test_staff_and_teams_look_like_an_authority():
     for user in newly:
         assert TODAY - dt.timedelta(days=366) <= user.qualified_on <= TODAY
     assert not User.objects.filter(role=Role.SOCIAL_WORKER).exclude(password__startswith="!")[:1]
+    # Every qualified social worker has a Social Work England number (SSDA903 SW_ID).
+    registered = dict(WorkerRegistration.objects.values_list("user__role", "number"))
+    qualified = User.objects.filter(qualified_on__isnull=False)
+    numbers = list(WorkerRegistration.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) == qualified.count()
+    assert not qualified.filter(sw_registration__isnull=True).exists()
+    assert all(re.fullmatch(r"SW9\d{7}", n) for n in numbers)
+    for role in (Role.SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.TEAM_MANAGER,
+                 Role.SERVICE_MANAGER, Role.REVIEWING_OFFICER):  # fmt: skip
+        assert role in registered, role
+    assert not WorkerRegistration.objects.filter(user__role=Role.FRONT_DOOR).exists()
 
 
 def test_duplicates_are_recorded_with_the_truth():

@@ -143,10 +143,10 @@ GENERATOR_GAPS_903 = {
     "442": "young people in care in the year who are 18 by the day the demo is generated "
     "are made adults without a UPN; the care step (hearth/demo/care.py) should give each "
     "of them one with generator.upn_for(ctx, born)",
-    "SW17STG2": "the staff step (_staff / _hire_social_worker in hearth/demo/generator.py) "
-    "records no Social Work England number (returns.WorkerRegistration) for its social "
-    "workers, so no SW_ID can be returned",
-    "SW02STG1": "the same: SW_ID is blank",
+    "SW17STG2": "a former relevant care leaver whose 18th birthday falls between 31 March "
+    "and the day the demo is generated is still in care at 31 March, but _Care.leavers "
+    "(hearth/demo/care.py) opens only the adviser's involvement from the 18th birthday: "
+    "it should also allocate a children in care worker for the period of care",
     "435": "a placement change (RNE P) to the carer the child is already with: "
     "_Care.find (hearth/demo/care.py) can pick the current carer again when the "
     "same placement type is drawn; it should leave the current carer out",
