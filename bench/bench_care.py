@@ -24,7 +24,6 @@ Run alone:  HEARTH_ENV=bench .venv/bin/python bench/bench_care.py
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import sys
@@ -142,36 +141,23 @@ def measure(samples: int, report: bool) -> int:
         f"register (the search reads those with a vacancy); 500 children's requests in turn; "
         f"commit {commit}"
     )
-    if report:
-        failed += not harness.emit("care.placement_search.p95_ms", p95, "ms", "< 200", carers, note)
-    else:
-        print(f"care.placement_search.p95_ms = {p95:.1f} ms ({note})")
+    failed += not harness.figure(
+        report, "care.placement_search.p95_ms", p95, "ms", "< 200", carers, note
+    )
     times, queries, pages = _summary_times(samples)
     p95 = harness.percentile(times, 95)
     note = (
         f"{harness.summary_note(times, WARM_UP)}; {queries} queries a page; {pages} children's "
         f"pages in turn, each by their own worker; {in_care:,} children in care; commit {commit}"
     )
-    if report:
-        failed += not harness.emit("care.summary_page.p95_ms", p95, "ms", "< 100", children, note)
-    else:
-        print(f"care.summary_page.p95_ms = {p95:.1f} ms ({note})")
+    failed += not harness.figure(
+        report, "care.summary_page.p95_ms", p95, "ms", "< 100", children, note
+    )
     return failed
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="an existing database, for a quick try")
-    parser.add_argument("--samples", type=int, default=SAMPLES)
-    args = parser.parse_args()
-    if args.database_url:
-        harness.setup_django(args.database_url)
-        return measure(args.samples, report=False)
-    harness.open_scale_database(SCALE, "sqlite")
-    started = time.perf_counter()
-    failed = measure(args.samples, report=True)
-    print(f"   ({time.perf_counter() - started:.0f} s in all)")
-    return 1 if failed else 0
+    return harness.scale_main(__doc__ or "", measure, SAMPLES, SCALE)
 
 
 if __name__ == "__main__":

@@ -29,10 +29,8 @@ Run alone:  HEARTH_ENV=bench .venv/bin/python bench/bench_casework.py
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
-import statistics
 import sys
 import time
 from typing import Any
@@ -154,13 +152,6 @@ def _forget_workers(workers: list[Any]) -> None:
     team.delete()
 
 
-def _emit(report: bool, fid: str, value: float, unit: str, goal: str, n: int, note: str) -> bool:
-    if report:
-        return harness.emit(fid, value, unit, goal, n, note)
-    print(f"{fid} = {value:.1f} {unit} ({note})")
-    return True
-
-
 def measure(samples: int, report: bool) -> int:
     from django.core.management import call_command
     from django.db import transaction
@@ -182,7 +173,9 @@ def measure(samples: int, report: bool) -> int:
             f"{users} workers with {CASELOAD} children each; {data}; commit {commit}"
         )
         p95 = harness.percentile(times, 95)
-        failed += not _emit(report, "casework.my_work.p95_ms", p95, "ms", "< 100", children, note)
+        failed += not harness.figure(
+            report, "casework.my_work.p95_ms", p95, "ms", "< 100", children, note
+        )
         managers = _managers()
         times, queries, users = _page_times(managers, "/casework/team/overdue/", samples)
         note = (
@@ -190,7 +183,7 @@ def measure(samples: int, report: bool) -> int:
             f"overdue lists of {users} teams of 8; {data}; commit {commit}"
         )
         p95 = harness.percentile(times, 95)
-        failed += not _emit(
+        failed += not harness.figure(
             report, "casework.team_overdue.p95_ms", p95, "ms", "< 100", children, note
         )
     finally:
@@ -210,25 +203,14 @@ def measure(samples: int, report: bool) -> int:
         f"hearth timescales_recompute over every open row ({changed}; rolled back); "
         f"{data}; commit {commit}"
     )
-    failed += not _emit(
+    failed += not harness.figure(
         report, "casework.recompute_due_dates.seconds", seconds, "s", "< 300", children, note
     )
     return failed
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="an existing database, for a quick try")
-    parser.add_argument("--samples", type=int, default=SAMPLES)
-    args = parser.parse_args()
-    if args.database_url:
-        harness.setup_django(args.database_url)
-        return measure(args.samples, report=False)
-    harness.open_scale_database(SCALE, "sqlite")
-    started = time.perf_counter()
-    failed = measure(args.samples, report=True)
-    print(f"   ({statistics.fmean([time.perf_counter() - started]):.0f} s in all)")
-    return 1 if failed else 0
+    return harness.scale_main(__doc__ or "", measure, SAMPLES, SCALE)
 
 
 if __name__ == "__main__":

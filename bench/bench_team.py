@@ -24,7 +24,6 @@ Run alone:  HEARTH_ENV=bench .venv/bin/python bench/bench_team.py
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -137,36 +136,21 @@ def measure(samples: int, report: bool) -> int:
             f"{harness.summary_note(times, WARM_UP)}; {queries} queries a page; the pages "
             f"of {len(managers)} teams of 8; {data}; commit {commit}"
         )
-        if report:
-            failed += not harness.emit(figure, p95, "ms", "< 150", children, note)
-        else:
-            print(f"{figure} = {p95:.1f} ms ({note})")
+        failed += not harness.figure(report, figure, p95, "ms", "< 150", children, note)
     times, queries = _indicator_seconds()
     worst = max(times)
     note = (
         f"slowest of {len(times)} uncached requests of the service-wide dashboard (12 months, "
         f"all teams); fastest {min(times):.2f} s; {queries} queries; commit {commit}"
     )
-    if report:
-        failed += not harness.emit("team.indicators.seconds", worst, "s", "< 1", children, note)
-    else:
-        print(f"team.indicators.seconds = {worst:.2f} s ({note})")
+    failed += not harness.figure(
+        report, "team.indicators.seconds", worst, "s", "< 1", children, note
+    )
     return failed
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="an existing database, for a quick try")
-    parser.add_argument("--samples", type=int, default=SAMPLES)
-    args = parser.parse_args()
-    if args.database_url:
-        harness.setup_django(args.database_url)
-        return measure(args.samples, report=False)
-    harness.open_scale_database(SCALE, "sqlite")
-    started = time.perf_counter()
-    failed = measure(args.samples, report=True)
-    print(f"   ({time.perf_counter() - started:.0f} s in all)")
-    return 1 if failed else 0
+    return harness.scale_main(__doc__ or "", measure, SAMPLES, SCALE)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,34 @@ def emit(
     return ok
 
 
+def figure(report: bool, fid: str, value: float, unit: str, goal: str, n: int, note: str) -> bool:
+    """Emit a figure measured at scale, or only print it for a quick try against another
+    database (figures are reported at the size the issue names)."""
+    if report:
+        return emit(fid, value, unit, goal, n, note)
+    print(f"{fid} = {value:.1f} {unit} ({note})")
+    return True
+
+
+def scale_main(doc: str, measure: Callable[[int, bool], int], samples: int, scale: str) -> int:
+    """The command line of a page benchmark: measure on the scale database, or with
+    --database-url on an existing one (printed, not reported). Returns the exit status."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--database-url", help="an existing database, for a quick try")
+    parser.add_argument("--samples", type=int, default=samples)
+    args = parser.parse_args()
+    if args.database_url:
+        setup_django(args.database_url)
+        return measure(args.samples, False)
+    open_scale_database(scale, "sqlite")
+    started = time.perf_counter()
+    failed = measure(args.samples, True)
+    print(f"   ({time.perf_counter() - started:.0f} s in all)")
+    return 1 if failed else 0
+
+
 def percentile(values: Iterable[float], p: float) -> float:
     """The p-th percentile by the nearest-rank method."""
     ordered = sorted(values)
