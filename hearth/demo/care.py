@@ -929,6 +929,7 @@ class _Care:
         ctx, rng, today = self.ctx, self.rng, self.today
         young = list(
             Person.objects.filter(
+                pk__gte=ctx.first_person,  # this run's people: a second run adds its own
                 kind=PersonKind.ADULT,
                 merged_into__isnull=True,
                 date_of_birth__gt=add_months(today, -22 * 12),
