@@ -298,12 +298,14 @@ class _Care:
             postcode="HT10 2AB",
         )
 
-    def find(self, kinds: list[str], age: int) -> _Carer:
+    def find(self, kinds: list[str], age: int, avoid: _Carer | None = None) -> _Carer:
+        """A carer of these kinds with room for a child of this age; never `avoid` (the
+        carer a child is moving from: a move is to somewhere else, SSDA903 rule 435)."""
         options = [
             c
             for k in kinds
             for c in self.carers[k]
-            if c.used < c.places and c.ages[0] <= age <= c.ages[1]
+            if c.used < c.places and c.ages[0] <= age <= c.ages[1] and c is not avoid
         ]
         if not options:
             kind = kinds[0]
@@ -317,7 +319,7 @@ class _Care:
         return self.rng.choice(options[:50] if len(options) > 50 else options)
 
     def placement_for(
-        self, ptype: str, age: int, child: ChildFact, home: str
+        self, ptype: str, age: int, child: ChildFact, home: str, avoid: _Carer | None = None
     ) -> tuple[str, _Carer | None]:
         if ptype in ("U1", "U2", "U3"):
             carer = self.carer(
@@ -330,15 +332,15 @@ class _Care:
             )
             return ptype, carer
         if ptype in ("U4", "U5", "U6"):
-            return ptype, self.find([CarerKind.FOSTER], age)
+            return ptype, self.find([CarerKind.FOSTER], age, avoid)
         if ptype == "K2":
-            return ptype, self.find([CarerKind.CHILDRENS_HOME], max(age, 8))
+            return ptype, self.find([CarerKind.CHILDRENS_HOME], max(age, 8), avoid)
         if ptype == "K3":
-            return ptype, self.find([CarerKind.SUPPORTED], 16)
+            return ptype, self.find([CarerKind.SUPPORTED], 16, avoid)
         if ptype == "K1":
-            return ptype, self.find([CarerKind.SECURE], max(age, 10))
+            return ptype, self.find([CarerKind.SECURE], max(age, 10), avoid)
         if ptype == "S1":
-            return ptype, self.find([CarerKind.OTHER], max(age, 8))
+            return ptype, self.find([CarerKind.OTHER], max(age, 8), avoid)
         return ptype, None  # P1 with parents, T*: no carer on the register
 
     # Stories ------------------------------------------------------------------------------
@@ -432,7 +434,7 @@ class _Care:
                     pt = "U6"  # placement with parents follows a care order (rule 378)
                 if not PLACEMENT_TYPES.is_valid(pt, d):
                     pt = "U6"  # K3 (supported accommodation) only from 28 October 2023
-                placed = self.placement_for(pt, _age(born, d), child, home)
+                placed = self.placement_for(pt, _age(born, d), child, home, avoid=carer)
             carer = placed[1]
             if i == 0:
                 s.changes.append(_Change(d, status=first, placement=placed))
@@ -923,7 +925,7 @@ class _Care:
         adults the families step wrote: their period of care from 14 or 15, their
         personal adviser and pathway plan, and contact around each birthday from 18
         (SSDA903 OC3). About one for every four children in care."""
-        from hearth.demo.generator import ChildFact
+        from hearth.demo.generator import ChildFact, upn_for
         from hearth.people.models import Involvement, Person, PersonKind
 
         ctx, rng, today = self.ctx, self.rng, self.today
@@ -939,6 +941,7 @@ class _Care:
             .values("pk", "date_of_birth", "sex", "given_name", "family_name")[: in_care // 4]
         )
         advisers = ctx.area_workers.get(ServiceArea.LEAVING_CARE, [])
+        upns: list[Person] = []
         for p in young:
             born = p["date_of_birth"]
             assert born is not None
@@ -949,6 +952,8 @@ class _Care:
                 worker_id=None, service_area=ServiceArea.LEAVING_CARE,
                 name=f"{p['given_name']} {p['family_name']}",
             )  # fmt: skip
+            # As a child in care they had a UPN (SSDA903 rule 442).
+            upns.append(Person(pk=p["pk"], upn=upn_for(ctx, born), upn_unknown=""))
             story = self.story(child, start, self.postcode(0.0), adult)
             story.rec = _pick(rng, [("E17", 25), ("E5", 35), ("E6", 10), ("E8", 15), ("E13", 15)])
             self.write(story)
@@ -987,6 +992,7 @@ class _Care:
                     accommodation=accommodation,
                 )  # fmt: skip
             self.counts["leavers"] += 1
+        Person.objects.bulk_update(upns, ["upn", "upn_unknown"], batch_size=500)
 
     def run(self) -> None:
         ctx = self.ctx

@@ -137,19 +137,13 @@ def test_ssda903_files_pass_the_validator(f, tmp_path):
 
 # Failures of the generated authority's SSDA903 return that come from the demo generator
 # (hearth/demo), each with the generator change that would clear it. Remove each when
-# fixed: the test below fails on an entry no seed shows any more. Hearth lists 442 and
-# SW17STG2 on its data quality page; the others only the validator finds.
+# fixed: the test below fails on an entry no seed shows any more. Hearth lists SW17STG2
+# on its data quality page.
 GENERATOR_GAPS_903 = {
-    "442": "young people in care in the year who are 18 by the day the demo is generated "
-    "are made adults without a UPN; the care step (hearth/demo/care.py) should give each "
-    "of them one with generator.upn_for(ctx, born)",
     "SW17STG2": "a former relevant care leaver whose 18th birthday falls between 31 March "
     "and the day the demo is generated is still in care at 31 March, but _Care.leavers "
     "(hearth/demo/care.py) opens only the adviser's involvement from the 18th birthday: "
     "it should also allocate a children in care worker for the period of care",
-    "435": "a placement change (RNE P) to the carer the child is already with: "
-    "_Care.find (hearth/demo/care.py) can pick the current carer again when the "
-    "same placement type is drawn; it should leave the current carer out",
 }
 GENERATOR_SEEDS = (26, 3, 1, 11)
 
