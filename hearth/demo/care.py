@@ -941,6 +941,7 @@ class _Care:
             .values("pk", "date_of_birth", "sex", "given_name", "family_name")[: in_care // 4]
         )
         advisers = ctx.area_workers.get(ServiceArea.LEAVING_CARE, [])
+        social_workers = ctx.area_workers.get(ServiceArea.CHILDREN_IN_CARE, [])
         upns: list[Person] = []
         for p in young:
             born = p["date_of_birth"]
@@ -957,6 +958,14 @@ class _Care:
             story = self.story(child, start, self.postcode(0.0), adult)
             story.rec = _pick(rng, [("E17", 25), ("E5", 35), ("E6", 10), ("E8", 15), ("E13", 15)])
             self.write(story)
+            if social_workers:
+                # In care, a children in care worker had them (SSDA903 social worker episodes).
+                was = rng.choice(social_workers)
+                ctx.insert(
+                    Involvement, id=ctx.pk(Involvement), person_id=p["pk"],
+                    team_id=was.team.pk, worker_id=was.pk, reason="Child in care",
+                    started=story.start, ended=story.end or adult,
+                )  # fmt: skip
             adviser_ = rng.choice(advisers) if advisers else None
             adviser = adviser_.pk if adviser_ else None
             if adviser_ is not None:
