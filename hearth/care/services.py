@@ -370,8 +370,7 @@ def care_period_start(
 
 def _keep_casework_in_step(user: User | None, person: Person, period: PeriodOfCare) -> None:
     """The front door's "looked after" flag reads casework.LookedAfterPeriod; write it
-    through the casework service. Casework has no service to end one yet (see the
-    report to the lead), so an ended period of care is not reflected there."""
+    through the casework service (care_period_end ends it the same way)."""
     from hearth.casework.services import looked_after_period_record
 
     lap = looked_after_period_record(
@@ -596,6 +595,10 @@ def care_period_end(
     period.version += 1
     period.save(update_fields=["end_date", "reason_ceased", "version"])
     _changed(acting_user, period, before, "care.period_ended")
+    if period.casework_period_id:
+        from hearth.casework.services import looked_after_period_end
+
+        looked_after_period_end(acting_user=None, period_id=period.casework_period_id, end_date=on)
     return period
 
 

@@ -1325,6 +1325,24 @@ def looked_after_period_record(
     return period
 
 
+@transaction.atomic
+def looked_after_period_end(
+    *, acting_user: User | None, period_id: int, end_date: dt.date
+) -> LookedAfterPeriod:
+    """The child ceased to be looked after on `end_date` (the care record's period of
+    care ended): the front door's "looked after" flag stops showing from the day after."""
+    period = (
+        LookedAfterPeriod.objects.select_for_update().select_related("person").get(pk=period_id)
+    )
+    _require_staff(acting_user, period.person)
+    before = snapshot(period, ["end_date"])
+    period.end_date = end_date
+    period.full_clean()
+    period.save(update_fields=["end_date"])
+    _changed(acting_user, period, before)
+    return period
+
+
 # --- Case notes and visits ---------------------------------------------------------------------
 
 # Three visits in a row without access on a child protection or child in need case go to

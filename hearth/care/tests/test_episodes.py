@@ -231,3 +231,11 @@ def test_other_team_and_partner_cannot_start_or_change(care):
             services.legal_status_change(
                 acting_user=user, period=period, code="C1", on=D(2026, 5, 1)
             )
+
+
+def test_leaving_care_ends_the_looked_after_period_the_front_door_reads(care):
+    period = care.start()
+    services.care_period_end(acting_user=care.worker, period=period, on=D(2026, 6, 1), reason="E4A")
+    looked_after = LookedAfterPeriod.objects.get(pk=period.casework_period_id)
+    assert looked_after.end_date == D(2026, 6, 1)
+    assert not looked_after.current_on(D(2026, 6, 2))
