@@ -23,6 +23,7 @@ from hearth.care import forms as cf
 from hearth.care import policy, search, selectors, services
 from hearth.care.models import Carer, CarerKind, PeriodOfCare, Placement
 from hearth.core.codelists import codelist
+from hearth.core.forms import apply_service_errors
 from hearth.core.models import ConflictError
 from hearth.people.models import Person
 from hearth.people.services import person_view_record
@@ -47,18 +48,6 @@ def _summary_url(person_id: int) -> str:
     return reverse("care:summary", args=[person_id])
 
 
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errs:
-                for message in e.messages:
-                    form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _form_view(
     request: HttpRequest,
     person: Person,
@@ -79,7 +68,7 @@ def _form_view(
         except ConflictError as e:
             form.add_error(None, str(e))
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, success)
             return redirect(_summary_url(person.pk))
@@ -319,7 +308,7 @@ def carer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.carer_save(acting_user=_user(request), carer=carer)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, f"{carer.name} saved")
             return redirect("care:carers")
@@ -373,7 +362,7 @@ def placement_search(request: HttpRequest, pk: int) -> HttpResponse:
                 ranking=[o.as_dict() for o in options],
             )
         except ValidationError as e:
-            _apply_errors(decision, e)
+            apply_service_errors(decision, e)
         else:
             messages.success(request, "Decision recorded")
             if carer is not None:

@@ -36,6 +36,7 @@ from hearth.casework.models import (
 )
 from hearth.casework.policy import CaseAccess, case_access
 from hearth.core.codelists import codelist
+from hearth.core.forms import apply_service_errors
 from hearth.core.models import ConflictError
 from hearth.people.models import Involvement, Person
 from hearth.people.services import person_view_record
@@ -82,19 +83,6 @@ def _case_url(person_id: int) -> str:
     return reverse("casework:case", args=[person_id])
 
 
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors on the form's fields, so the error summary links to them."""
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errs:
-                for message in e.messages:
-                    form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _submit(request: HttpRequest, form: forms.Form, act: Done, success: str) -> bool:
     """Run the service on a valid POST; on refusal put the reasons on the form (what was
     typed stays in it). True when it worked."""
@@ -106,7 +94,7 @@ def _submit(request: HttpRequest, form: forms.Form, act: Done, success: str) -> 
         form.add_error(None, str(e))
         return False
     except ValidationError as e:
-        _apply_errors(form, e)
+        apply_service_errors(form, e)
         return False
     messages.success(request, success)
     return True
@@ -340,7 +328,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 data["version"] = str(conflict.version)
                 form.data = data
             except ValidationError as e:
-                _apply_errors(form, e)
+                apply_service_errors(form, e)
             else:
                 messages.success(request, "Assessment saved")
                 return redirect("casework:assessment", pk=item.pk)

@@ -64,3 +64,22 @@ class DateField(forms.MultiValueField):
         self, data_list: list[Any]
     ) -> dt.date | None:  # pragma: no cover - clean() decides
         return None
+
+
+def apply_service_errors(
+    form: forms.BaseForm, error: ValidationError, mapping: dict[str, str] | None = None
+) -> None:
+    """Put a service's errors on the form's fields (renamed by `mapping` where the
+    service's name differs), so the GOV.UK error summary links to each; the rest go on
+    the form as a whole."""
+    mapping = mapping or {}
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, errs in error.error_dict.items():
+        target = mapping.get(name, name)
+        field = target if target in form.fields else None
+        for e in errs:
+            for message in e.messages:
+                form.add_error(field, message)

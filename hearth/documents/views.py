@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.models import MANAGER_ROLES, Role, User
 from hearth.casework import policy as case_policy
 from hearth.casework.models import Assessment, Conference
+from hearth.core.forms import apply_service_errors
 from hearth.core.models import ConflictError
 from hearth.documents import selectors, services
 from hearth.documents.forms import (
@@ -37,18 +37,6 @@ from hearth.people.models import Person
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errs:
-                for message in e.messages:
-                    form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
@@ -161,7 +149,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         form.data = data
         return _report_page(request, current, form=form, submit=submit, conflict=current)
     except ValidationError as e:
-        _apply_errors(form, e)
+        apply_service_errors(form, e)
         return _report_page(request, _fresh(item.pk), form=form, submit=submit)
     return redirect("documents:report", pk=item.pk)
 
@@ -216,7 +204,7 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Report returned to the author")
             return redirect("documents:report", pk=item.pk)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
     return _report_page(request, item, decision=form)
 
 
@@ -236,7 +224,7 @@ def report_share(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Report shared")
             return redirect("documents:report", pk=item.pk)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
     return _report_page(request, item, share=form)
 
 
@@ -374,7 +362,7 @@ def chronology_entry_new(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             services.chronology_entry_add(acting_user=user, person=person, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, "Added to the chronology")
             return redirect(reverse("casework:chronology", args=[person.pk]))

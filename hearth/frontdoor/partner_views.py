@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from hearth.accounts.models import User
+from hearth.core.forms import apply_service_errors
 from hearth.core.templatetags.govuk import error_summary
 from hearth.frontdoor import partner_selectors as selectors
 from hearth.frontdoor import policy as fd_policy
@@ -30,7 +31,6 @@ from hearth.frontdoor.partner_forms import (
     ReportedPersonForm,
     people_forms,
 )
-from hearth.frontdoor.views import _apply_errors
 
 PAGE_SIZE = 25
 
@@ -156,7 +156,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as e:
-            _apply_errors(form, e)  # the rules on people name each person
+            apply_service_errors(form, e)  # the rules on people name each person
         else:
             messages.success(request, f"Referral {contact.reference} sent to the front door")
             return redirect("frontdoor:partner_referral", pk=contact.pk)

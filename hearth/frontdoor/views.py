@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hearth.accounts.models import User
 from hearth.audit.models import Action
 from hearth.audit.services import audit_record
+from hearth.core.forms import apply_service_errors
 from hearth.core.models import ConflictError
 from hearth.frontdoor import clock, letters, selectors, services
 from hearth.frontdoor import policy as fd_policy
@@ -69,23 +69,6 @@ def _staff(request: HttpRequest) -> User:
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _apply_errors(
-    form: forms.Form, error: ValidationError, mapping: dict[str, str] | None = None
-) -> None:
-    """Put a service's errors on the form's fields, so the error summary links to them."""
-    mapping = mapping or {}
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            target = mapping.get(name, name)
-            field = target if target in form.fields else None
-            for e in errs:
-                for message in e.messages:
-                    form.add_error(field, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- Dashboard -----------------------------------------------------------------------
@@ -297,7 +280,7 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             try:
                 services.contact_submit(acting_user=user, contact=contact)
             except ValidationError as e:
-                _apply_errors(form, e, SERVICE_FIELD)
+                apply_service_errors(form, e, SERVICE_FIELD)
             else:
                 messages.success(request, f"Contact {contact.reference} recorded")
                 return redirect("frontdoor:contact", pk=contact.pk)
@@ -334,7 +317,7 @@ def _update(request: HttpRequest, user: User, contact: Contact, form: ContactFor
         except ConflictError as e:
             form.add_error(None, str(e))
         except ValidationError as e:
-            _apply_errors(form, e, SERVICE_FIELD)
+            apply_service_errors(form, e, SERVICE_FIELD)
         else:
             messages.success(request, f"Contact {contact.reference} saved")
             return redirect("frontdoor:contact", pk=contact.pk)
@@ -462,7 +445,7 @@ def contact_person_new(request: HttpRequest, pk: int) -> HttpResponse:
                     address=address_values,
                 )
             except ValidationError as e:
-                _apply_errors(form, e)
+                apply_service_errors(form, e)
             except PermissionDenied:
                 form.add_error(None, "You cannot add people to the record: ask a front-door worker")
             else:
@@ -577,7 +560,7 @@ def contact_rate(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             return _done(f"Rated {contact.get_rag_display().lower()}", request, contact, "#rating")
     return _detail(request, user, contact, rating_form=form)
@@ -599,7 +582,7 @@ def requests_send(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             names = ", ".join(r.organisation.name for r in sent) or "nobody new"
             return _done(f"Information requested from {names}", request, contact, "#requests")
@@ -622,7 +605,7 @@ def contact_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             return redirect("frontdoor:contact", pk=pk)  # already decided (a second click)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             return _done(
                 "Decision recorded: it now needs a manager's authorisation",
@@ -650,7 +633,7 @@ def contact_authorise(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise Http404 from None
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             return _done("Decision authorised", request, contact, "#decision")
     return _detail(request, user, contact, authorise_form=form)
@@ -670,7 +653,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             return _done("Flag acknowledged", request, contact, "#flags")
     return _detail(request, user, contact, flag_forms={flag.pk: form})
@@ -789,7 +772,7 @@ def partner_request(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             form.add_error(None, "This request is no longer open")
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, "Response sent to the front door")
             return redirect("frontdoor:partner_requests")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +16,7 @@ from hearth.accounts.models import User
 from hearth.audit.models import Action
 from hearth.audit.services import audit_record
 from hearth.core.codelists import codelist
+from hearth.core.forms import apply_service_errors
 from hearth.core.models import ConflictError
 from hearth.people import merge as merging
 from hearth.people import selectors, services
@@ -52,17 +52,6 @@ def _refuse(user: User, pk: int) -> HttpResponse:
     if access is policy.Access.NEEDS_REASON:
         return redirect("people:break_glass", pk=pk)
     raise PermissionDenied
-
-
-def _apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errs:
-                form.add_error(target, e.messages[0] if hasattr(e, "messages") else str(e))
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -167,7 +156,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(e))
         except ValidationError as e:
             person.refresh_from_db()
-            _apply_service_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, "Details saved")
             return redirect("people:detail", pk=pk)
@@ -198,7 +187,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 acting_user=user, relative_of=related_to, relationship=relationship, **data
             )
         except ValidationError as e:
-            _apply_service_errors(form, e)
+            apply_service_errors(form, e)
         except PermissionDenied:
             form.add_error(
                 None,
@@ -240,7 +229,7 @@ def address_form(request: HttpRequest, pk: int, address_id: int | None = None) -
         except ConflictError as e:
             form.add_error(None, str(e))
         except ValidationError as e:
-            _apply_service_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, "Address saved")
             return redirect("people:detail", pk=pk)
@@ -274,7 +263,7 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=user, person=person, reason=form.cleaned_data["reason"]
             )
         except ValidationError as e:
-            _apply_service_errors(form, e)
+            apply_service_errors(form, e)
         else:
             return redirect("people:detail", pk=pk)
     return render(request, "people/break_glass.html", {"person": person, "form": form})
@@ -351,7 +340,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
             form = merge_form if merge_form.is_bound else dismiss_form
             form.add_error(None, e.messages[0])
         except ValidationError as e:
-            _apply_service_errors(dismiss_form if dismiss_form.is_bound else merge_form, e)
+            apply_service_errors(dismiss_form if dismiss_form.is_bound else merge_form, e)
     else:
         for person in (a, b):
             services.person_view_record(acting_user=user, person=person, page="duplicate_review")

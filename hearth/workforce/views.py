@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from hearth.accounts import policy as accounts_policy
 from hearth.accounts.models import Team, User
+from hearth.core.forms import apply_service_errors
 from hearth.people.models import Involvement, Person
 from hearth.workforce import forms as wf
 from hearth.workforce import policy, selectors, services
@@ -42,18 +43,6 @@ def _worker(request: HttpRequest, pk: int) -> User:
     if not policy.can_view_worker(_user(request), worker):
         raise Http404
     return worker
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errs:
-                for message in e.messages:
-                    form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _team_url(name: str, team: Team, *args: Any) -> str:
@@ -97,7 +86,7 @@ def worker(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.profile_update(acting_user=user, worker=w, **form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, "Profile saved")
             return redirect("workforce:worker", pk=w.pk)
@@ -166,7 +155,7 @@ def leave_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.leave_add(acting_user=user, worker=w, **leave_form.cleaned_data)
         except ValidationError as e:
-            _apply_errors(leave_form, e)
+            apply_service_errors(leave_form, e)
         else:
             messages.success(request, "Leave booked")
             return redirect("workforce:worker", pk=w.pk)
@@ -231,7 +220,7 @@ def allocations(request: HttpRequest) -> HttpResponse:
                 messages.error(request, e.messages[0])
                 return redirect(_team_url("workforce:allocations", t))
             except ValidationError as e:
-                _apply_errors(form, e)
+                apply_service_errors(form, e)
             else:
                 messages.success(
                     request, f"{inv.person.display_name} allocated to {a.worker.full_name}"
@@ -281,7 +270,7 @@ def reallocate(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, e.messages[0])
                 return redirect("workforce:reallocate", pk=w.pk)
             except ValidationError as e:
-                _apply_errors(form, e)
+                apply_service_errors(form, e)
             else:
                 messages.success(request, f"{item.person.display_name} reallocated")
                 return redirect("workforce:reallocate", pk=w.pk)
@@ -317,7 +306,7 @@ def duty(request: HttpRequest) -> HttpResponse:
                 worker=User.objects.get(pk=chosen) if chosen else None,
             )
         except ValidationError as e:
-            _apply_errors(form, e)
+            apply_service_errors(form, e)
         else:
             messages.success(request, "Duty rota saved")
             return redirect(_team_url("workforce:duty", t))
@@ -450,7 +439,7 @@ def supervision_new(request: HttpRequest, pk: int) -> HttpResponse:
                 discussions=_discussions(parts) if case else [],
             )
         except ValidationError as e:
-            _apply_errors(
+            apply_service_errors(
                 parts[0] if case and "person" in getattr(e, "error_dict", {}) else form, e
             )
         else:
