@@ -142,8 +142,11 @@ def placement_plan_schedule(*, placement_start: dt.date, ts: Timescales | None =
 # --- Care leavers ------------------------------------------------------------------------
 
 # SSDA903 OC3 asks about the young person's situation around each birthday from 17 to
-# 21 (and to 25 for some). The DfE guide counts contact from 3 months before to 1 month
-# after the birthday [recall: check the children looked after return guide, OC3].
+# 21 (and to 25 for some). The window, 3 months before to 1 month after the birthday, is
+# NOT VERIFIED: it is from recall of the DfE "Guide to the SSDA903 collection" (care
+# leavers section), which the searchable sources on 23 November 2026 named (the 2016 to
+# 2017 guide) but did not give the text of; nor does the public validator
+# (csc-validator-be-903 0.1.17) check a window. "3 months either side" is unverified too.
 OC3_AGES = (17, 18, 19, 20, 21)
 OC3_WINDOW_BEFORE_MONTHS = 3
 OC3_WINDOW_AFTER_MONTHS = 1
