@@ -41,6 +41,7 @@ from django.utils import timezone
 from hearth.accounts.models import EmploymentType, Role, ServiceArea, Team, User
 from hearth.audit.models import Action
 from hearth.audit.services import audit_record
+from hearth.care.schedules import age_on
 from hearth.demo import data
 from hearth.demo.care import step_care
 from hearth.demo.casework import step_casework
@@ -748,7 +749,9 @@ class _Family:
             if rng.random() < (0.97 if kind == PersonKind.CHILD else 0.55):
                 values["nhs_number"] = _nhs_number(ctx)
         if kind == PersonKind.CHILD:
-            if (ctx.today_ord - born) / YEAR >= 5:
+            if (
+                age_on(dt.date.fromordinal(born), ctx.today) >= 5
+            ):  # whole birthdays, as the returns count
                 if rng.random() < 0.94:
                     values["upn"] = _upn(ctx, born)
                 else:
@@ -790,10 +793,16 @@ class _Family:
             summary.adults += 1
         return P(pk, sex, born, given, family, heritage, kind)
 
-    def adult(self, heritage: Heritage, sex: str, born: int, family: str = "") -> P:
+    def adult(
+        self, heritage: Heritage, sex: str, born: int, family: str = "", avoid: str = ""
+    ) -> P:
+        """An adult; `avoid` is a given name they must not share (a sister's)."""
         rng = self.ctx.rng
         names = heritage.female if sex == "F" else heritage.male
         given = rng.choice(names)
+        if given == avoid and len(set(names) - {avoid}) > 0:
+            # Redrawn only on a clash, so every other family draws as before.
+            given = rng.choice([n for n in names if n != avoid])
         middle = rng.choice(names) if rng.random() < 0.3 else ""
         return self.person(
             kind=PersonKind.ADULT,
@@ -1241,7 +1250,8 @@ def _one_family(ctx: Context) -> None:  # one family's story, told in order
         sex = "F" if rng.random() < 0.6 else "M"
         born = mother_born + rng.choice((-1, 1)) * rng.randint(300, int(8 * YEAR))
         born = min(born, today - int(18 * YEAR))
-        aunt = fam.adult(mh, sex, born, birth_surname if sex == "M" or rng.random() < 0.5 else "")
+        surname = birth_surname if sex == "M" or rng.random() < 0.5 else ""
+        aunt = fam.adult(mh, sex, born, surname, avoid=mother.given)
         fam.relate(mother, aunt, "sibling")
         for gp in maternal:
             fam.relate(aunt, gp, "parent")
