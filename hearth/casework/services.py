@@ -1006,6 +1006,54 @@ def conference_update(
     return conference
 
 
+@transaction.atomic
+def conference_report_received(
+    *,
+    acting_user: User | None,
+    conference: Conference,
+    received_on: dt.date,
+    author: str = "",
+) -> list[ConferenceReport]:
+    """The social work report reached the chair on `received_on` (the documents app
+    calls this when the approved report is shared): the conference's children's social
+    care report is marked received, so its "send the report to the chair" task closes,
+    in time or late (rules cp.report.icpc and cp.report.review). Where the conference
+    asked for no social care report, one is added as received, so the record shows it
+    arrived. A report already received keeps its date. Once the conference is held its
+    reports were settled there; and a report that arrives after the conference's date
+    did not reach it (`conference_record` refuses a report dated after the conference):
+    either way nothing changes. Returns the reports changed."""
+    conference = Conference.objects.select_for_update(of=("self",)).get(pk=conference.pk)
+    _require_edit(acting_user, conference.person_id)
+    _not_future("received_on", received_on, "date the report was received")
+    if conference.held_on is not None or received_on > conference.scheduled_on:
+        return []
+    social_care = list(conference.reports.filter(agency=Agency.SOCIAL_CARE))
+    ts = timescales()
+    if not social_care:
+        added = ConferenceReport(
+            conference=conference,
+            person_id=conference.person_id,
+            author=author.strip() or "Allocated social worker",
+            agency=Agency.SOCIAL_CARE,
+            received_on=received_on,
+        )
+        save_with_due_dates(added, ts)
+        _created(acting_user, added)
+        return [added]
+    changed = []
+    for report in social_care:
+        if report.received_on is not None:
+            continue
+        before = snapshot(report, ["received_on"])
+        report.received_on = received_on
+        report.conference = conference
+        save_with_due_dates(report, ts, fields=["received_on"])
+        _changed(acting_user, report, before, "casework.conference_report.received")
+        changed.append(report)
+    return changed
+
+
 def _cin_plan_clash(person_id: int, start: dt.date) -> CINPlan | None:
     """A child in need plan still running on or after `start` (rules 4001/4016/4017)."""
     return (

@@ -31,6 +31,7 @@ from hearth.accounts.services import notify
 from hearth.audit.models import Action
 from hearth.audit.services import audit_change, audit_record, diff, snapshot
 from hearth.casework import policy as case_policy
+from hearth.casework import services as case_services
 from hearth.casework.models import Assessment, Conference
 from hearth.core.models import ConflictError
 from hearth.documents import selectors
@@ -352,8 +353,9 @@ def report_approve(*, acting_user: User, report: Report, comments: str = "") -> 
 @transaction.atomic
 def report_share(*, acting_user: User, report: Report, recipient: User | None = None) -> Report:
     """Share the approved report with the conference chair (or a reviewing officer
-    named for an assessment report). Sharing after the deadline is allowed, and shows
-    as late."""
+    named for an assessment report). A conference report shared is the conference's
+    social work report received, and its deadline met. Sharing after the deadline is
+    allowed, and shows as late."""
     current = _locked(report)
     _require(can_share(acting_user, current))
     if recipient is None and current.conference_id:
@@ -362,8 +364,18 @@ def report_share(*, acting_user: User, report: Report, recipient: User | None = 
         raise ValidationError({"recipient": ["Choose the chair or reviewing officer"]})
     if recipient.role != Role.REVIEWING_OFFICER or not recipient.is_active:
         raise ValidationError({"recipient": ["Share the report with a reviewing officer"]})
-    values = {"state": ReportState.SHARED, "shared_with": recipient, "shared_at": timezone.now()}
+    now = timezone.now()
+    values = {"state": ReportState.SHARED, "shared_with": recipient, "shared_at": now}
     _step(acting_user, current, values, event="shared", comment=f"Shared with {recipient}")
+    if current.conference is not None:
+        # The chair has the social work report: casework closes its "send the report to
+        # the chair" deadline (in time or late) and recomputes the conference's dates.
+        case_services.conference_report_received(
+            acting_user=acting_user,
+            conference=current.conference,
+            received_on=timezone.localdate(now),
+            author=(current.author or acting_user).full_name,
+        )
     text = f"{current.get_kind_display()} shared with you by {acting_user}"
     _tell(acting_user, [recipient], current, text)
     return current
