@@ -1,7 +1,10 @@
 """Benchmark: generating the synthetic local authority (foundation issue).
 
 - demo_data.children_100k.seconds   generate(children=100_000) into a fresh SQLite file:
-                                    families, staff and a year at the front door
+                                    families, staff, a year at the front door, case
+                                    histories and children in care; the detail gives
+                                    the realism figures (children in care per 10,000,
+                                    referral outcomes, case notes)
 
 The database it builds (var/bench/children_100k.sqlite3) is kept for the benchmarks
 that measure pages and returns at 100,000 children.
@@ -38,6 +41,13 @@ def main() -> int:
         f"{stamp.get('contacts', 0):,} contacts ({stamp.get('referrals', 0):,} referrals, "
         f"{stamp.get('cin_episodes', 0):,} CIN episodes, "
         f"{stamp.get('information_requests', 0):,} information requests); "
+        f"{stamp.get('case_notes', 0):,} case notes; "
+        f"{stamp.get('in_care_per_10k', 0):.1f} children in care per 10,000 children "
+        f"(of a derived population of {stamp.get('child_population', 0):,}); of "
+        f"{stamp.get('referrals_in_year', 0):,} referrals in the year "
+        f"{stamp.get('referrals_assessed_pct', 0):.0f}% assessed, "
+        f"{stamp.get('referrals_s47_pct', 0):.0f}% to section 47, "
+        f"{stamp.get('referrals_plan_pct', 0):.0f}% to a plan; "
         f"fresh SQLite file, {cores} cores, seed {harness.SEED}",
         database="sqlite",
     )

@@ -67,17 +67,35 @@ from hearth.people.models import (
 )
 from hearth.people.services import LOCAL_ID_PREFIX, next_local_ids
 from hearth.returns.models import WorkerRegistration
+from hearth.timescales.calendar import add_months
 
 YEAR = 365.2425
 
+# Children in need at 31 March 2025 per 10,000 children under 18 in England: 330.3
+# (402,400 children). DfE, "Children in need", reporting year 2025,
+# https://explore-education-statistics.service.gov.uk/find-statistics/children-in-need/2025
+CIN_RATE_PER_10K = 330.3
+
 # Share of children with an open involvement (allocated to a worker), and the service
-# areas that hold those families.
+# areas that hold those families: England's mix of the children in need at 31 March.
+# Children looked after are about 18% of them (17% of the families: they have no unborn
+# child): the issue's "about 60 children in care per 10,000" over England's 330.3
+# children in need per 10,000 (above). England's own rate
+# is 67 per 10,000 (81,770 children, 20.3% of the children in need; DfE "Children looked
+# after in England including adoptions", reporting year 2025, https://explore-education-
+# statistics.service.gov.uk/find-statistics/children-looked-after-in-england-including-
+# adoptions/2025), and local authorities run from 27 to 184. Children on a child
+# protection plan are "roughly one in every eight children in need" (12.5%; nearly
+# 50,000 at 31 March 2025, DfE "Children in need" 2025, as reported at
+# https://www.socialworktoday.co.uk/News/calls-to-better-support-parents-as-children-in-need-numbers-rise).
+# The rest are assessed or on a child in need plan. The shares are of families; the
+# measured rates come out in `step_measures`.
 OPEN_SHARE = 0.275
 FRONT_DOOR_SHARE = 0.01
 OPEN_AREAS = (
-    (ServiceArea.ASSESSMENT, 0.38),
-    (ServiceArea.CHILD_PROTECTION, 0.27),
-    (ServiceArea.CHILDREN_IN_CARE, 0.35),
+    (ServiceArea.ASSESSMENT, 0.705),
+    (ServiceArea.CHILD_PROTECTION, 0.125),
+    (ServiceArea.CHILDREN_IN_CARE, 0.17),
 )
 CHILD_AREAS = (
     ServiceArea.ASSESSMENT,
@@ -181,15 +199,41 @@ class Summary:
     child_protection_plans: int = 0
     cin_plans: int = 0
     case_notes: int = 0
+    # The synthetic authority's child population (derived: see `step_measures`) and the
+    # rates and shares the casework and children in care issues ask for.
+    children_in_need: int = 0
+    child_population: int = 0
+    children_in_care: int = 0
+    in_care_per_10k: float = 0.0
+    referrals_in_year: int = 0
+    referrals_assessed_pct: float = 0.0
+    referrals_s47_pct: float = 0.0
+    referrals_plan_pct: float = 0.0
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def lines(self) -> list[str]:
-        return [f"{name.replace('_', ' ')}: {value:,}" for name, value in self.counts()]
+        return [
+            f"{name.replace('_', ' ')}: {value:,.1f}"
+            if isinstance(value, float)
+            else f"{name.replace('_', ' ')}: {value:,}"
+            for name, value in self.counts()
+        ]
 
-    def counts(self) -> list[tuple[str, int]]:
+    def rates(self) -> str:
+        """The realism figures in one line, for the commands and the benchmark."""
+        return (
+            f"{self.in_care_per_10k:.1f} children in care per 10,000 children "
+            f"({self.children_in_care:,} of a derived population of "
+            f"{self.child_population:,}); of {self.referrals_in_year:,} referrals in the "
+            f"year, {self.referrals_assessed_pct:.0f}% assessed, "
+            f"{self.referrals_s47_pct:.0f}% to a section 47 enquiry, "
+            f"{self.referrals_plan_pct:.0f}% to a plan"
+        )
+
+    def counts(self) -> list[tuple[str, int | float]]:
         return [(k, v) for k, v in asdict(self).items() if k not in {"seed", "seconds"}]
 
 
@@ -1465,6 +1509,63 @@ def step_match_keys(ctx: Context) -> None:
     ctx.summary.match_keys = written
 
 
+def step_measures(ctx: Context) -> None:
+    """The run's realism figures, counted from what was written (this run's people only).
+
+    The demo's children are the children known to children's services, not an
+    authority's whole child population; "per 10,000 children" needs that population. It
+    is derived as England's: the children in need today (an open CIN episode) are
+    `CIN_RATE_PER_10K` in every 10,000 children, so the population is their number
+    divided by that rate. The referral shares are of the CIN episodes that began in the
+    year before `today` (a referral opens one): how many have an assessment, a section 47
+    enquiry, and a child protection or child in need plan.
+    """
+    from hearth.care.models import PeriodOfCare
+    from hearth.casework.models import (
+        Assessment,
+        ChildProtectionPlan,
+        CINEpisode,
+        CINPlan,
+        Section47Enquiry,
+    )
+
+    if not ctx.first_person:
+        return
+    s, today = ctx.summary, ctx.today
+    ours = CINEpisode.objects.filter(person_id__gte=ctx.first_person)
+    open_ = ours.filter(referral_date__lte=today).filter(
+        models.Q(closure_date__isnull=True) | models.Q(closure_date__gt=today)
+    )
+    s.children_in_need = open_.values("person_id").distinct().count()
+    s.child_population = round(s.children_in_need * 10_000 / CIN_RATE_PER_10K)
+    s.children_in_care = (
+        PeriodOfCare.objects.filter(
+            person_id__gte=ctx.first_person,
+            start_date__lte=today,
+            person__date_of_birth__gt=add_months(today, -18 * 12),  # under 18 today
+        )
+        .filter(models.Q(end_date__isnull=True) | models.Q(end_date__gt=today))
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    if s.child_population:
+        s.in_care_per_10k = round(s.children_in_care * 10_000 / s.child_population, 1)
+    year = ours.filter(referral_date__gt=today - dt.timedelta(days=365), referral_date__lte=today)
+    s.referrals_in_year = year.count()
+
+    def share(*related: type[models.Model]) -> float:
+        found = models.Q()
+        for model in related:
+            found |= models.Exists(model._default_manager.filter(episode=models.OuterRef("pk")))
+        return round(100 * year.filter(found).count() / max(1, s.referrals_in_year), 1)
+
+    s.referrals_assessed_pct = share(Assessment)
+    s.referrals_s47_pct = share(Section47Enquiry)
+    s.referrals_plan_pct = share(ChildProtectionPlan, CINPlan)
+    ctx.say(f"  {s.rates()}")
+
+
 # Each area's history is written in a module of its own, in this order.
 PIPELINE: list[Step] = [
     step_staff,
@@ -1473,6 +1574,7 @@ PIPELINE: list[Step] = [
     step_casework,
     step_care,
     step_workforce,
+    step_measures,
     step_match_keys,
 ]
 

@@ -41,6 +41,9 @@ def test_demo_generates_an_authority_and_prints_the_logins():
         assert email in text
         assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
     assert f"Password for every demo login: {DEMO_PASSWORD}" in text
+    # The realism figures: the rate of children in care and what referrals led to.
+    assert re.search(r"\d+\.\d children in care per 10,000 children", text)
+    assert re.search(r"\d+% assessed, \d+% to a section 47 enquiry, \d+% to a plan", text)
 
 
 def test_demo_logins_have_the_work_their_roles_suggest():
@@ -105,4 +108,5 @@ def test_demo_data_prints_the_summary_and_the_time():
     assert re.search(r"children: 15\d\b", text)  # whole families: 150 or a few more
     assert "persons:" in text and "relationships:" in text
     assert "seconds" in text
+    assert "children in care per 10,000 children" in text and "child population:" in text
     assert Person.objects.filter(kind="child").count() >= 150

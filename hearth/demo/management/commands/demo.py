@@ -35,6 +35,7 @@ class Command(BaseCommand):
                 f"{summary.persons:,} persons, {summary.staff:,} staff in {summary.teams} teams "
                 f"({summary.seconds:.1f} seconds)."
             )
+            self.stdout.write(f"Realism: {summary.rates()}.")
         logins = demo_logins_ensure()
         rows = [("Role", "Email", "Name", "")] + [
             (login.label, login.user.email, login.user.full_name, login.note) for login in logins

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         summary = generate(children=children, seed=seed, out=progress)
         for line in summary.lines():
             self.stdout.write(f"  {line}")
+        self.stdout.write(f"  {summary.rates()}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {summary.children:,} children (seed {seed}) "
