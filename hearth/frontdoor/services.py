@@ -1067,12 +1067,19 @@ def contact_authorise(*, acting_user: User, contact: Contact, note: str = "") ->
         assert contact.referred_to_team is not None
         referral_date = timezone.localtime(contact.received_at).date()
         decided_as = contact.get_decision_display().lower()
+        strategy_needed_on = None
+        if contact.decision == Decision.STRATEGY_DISCUSSION:
+            # The discussion is due from the front door's decision that one is needed
+            # (rule cp.strategy_discussion), not from the manager's later sign-off.
+            decided_on = timezone.localdate(contact.decided_at or now)
+            strategy_needed_on = max(decided_on, referral_date)
         for link in contact.people.filter(role=SubjectRole.CHILD).select_related("person"):
             link.cin_episode = casework.cin_episode_open(
                 acting_user=acting_user,
                 person=link.person,
                 referral_date=referral_date,
                 referral_source=contact.referral_source,
+                strategy_needed_on=strategy_needed_on,
             )
             link.save(update_fields=["cin_episode"])
             people_services.involvement_start(

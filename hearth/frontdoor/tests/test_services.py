@@ -9,6 +9,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -323,6 +324,7 @@ def test_a_referral_opens_a_cin_episode_and_the_assessment_teams_involvement(fd)
     episode = CINEpisode.objects.get(person=fd.child)
     assert episode.referral_date == dt.date(2026, 3, 10)
     assert episode.referral_source == "2A" and episode.is_open
+    assert episode.strategy_needed_on is None  # a plain referral: no strategy discussion due
     assert contact.people.get(person=fd.child).cin_episode == episode
     involvement = Involvement.objects.get(person=fd.child, team=fd.assessment)
     assert involvement.ended is None and contact.reference in involvement.reason
@@ -331,6 +333,40 @@ def test_a_referral_opens_a_cin_episode_and_the_assessment_teams_involvement(fd)
     assert AuditEvent.objects.filter(
         event="casework.cinepisode.create", person_id=fd.child.pk
     ).exists()
+
+
+def test_a_strategy_discussion_decision_makes_the_discussion_due_from_the_decision(fd):
+    """Received and decided on Thursday 2 April 2026 (the day before Good Friday),
+    authorised after Easter: the discussion is due 1 working day after the front door's
+    decision (rule cp.strategy_discussion), Tuesday 7 April, and is the team manager's."""
+    from hearth.casework.models import Task
+    from hearth.casework.selectors import team_overdue
+
+    contact = fd.contact(received_at=at(2026, 4, 2, 9, 30))
+    with time_machine.travel(at(2026, 4, 2, 15), tick=False):
+        services.contact_decide(
+            acting_user=fd.worker,
+            contact=contact,
+            decision="strategy_discussion",
+            reason="Serious injury, no explanation",
+            team=fd.assessment,
+        )
+    with time_machine.travel(at(2026, 4, 7, 9), tick=False):
+        services.contact_authorise(acting_user=fd.manager, contact=contact)
+    episode = CINEpisode.objects.get(person=fd.child)
+    assert (episode.referral_date, episode.strategy_needed_on) == (
+        dt.date(2026, 4, 2), dt.date(2026, 4, 2)
+    )  # fmt: skip
+    assert episode.strategy_discussion_due_on == dt.date(2026, 4, 7)
+    task = Task.objects.get(source_type="casework.cinepisode", source_id=episode.pk)
+    assert (task.rule_code, task.role, task.due_on, task.done_on) == (
+        "cp.strategy_discussion", "team_manager", dt.date(2026, 4, 7), None
+    )  # fmt: skip
+    # Not held by Wednesday: on the receiving team's overdue list.
+    overdue = team_overdue(fd.assessment.pk, today=dt.date(2026, 4, 8))
+    assert [(i.title, i.due_on) for i in overdue.items] == [
+        ("Hold the strategy discussion", dt.date(2026, 4, 7))
+    ]
 
 
 def test_the_referrers_letter_says_only_that_it_was_heard_when_and_the_outcome(fd, f, settings):
