@@ -9,9 +9,17 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from hearth.care.models import Carer, CarerKind, NoticeReason, VisitBasis
+from hearth.care.models import (
+    AdopterApplication,
+    Carer,
+    CarerKind,
+    LeftAdoptionReason,
+    NoticeReason,
+    VisitBasis,
+)
 from hearth.core.codelists import codelist
 from hearth.core.forms import DateField
+from hearth.people.models import Person
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not decided yet")]
@@ -350,6 +358,13 @@ class AdoptionForm(forms.Form):
     adopter_legal_status = forms.ChoiceField(
         label="Adopters' legal status (SSDA903 LS_ADOPTR)", required=False, choices=[]
     )
+    family = forms.CharField(
+        label="Adopter family identifier (once matched)",
+        required=False,
+        max_length=20,
+        help_text="From the adopter families register, for example AF00012. The adopters' "
+        "number and sexes are then taken from their records.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -359,6 +374,89 @@ class AdoptionForm(forms.Form):
             ("adopter_legal_status", "ssda903_adopter_legal_status"),
         ):
             self.fields[name].choices = _codes(list_name, blank="Not yet")  # type: ignore[attr-defined]
+
+    def clean_family(self) -> AdopterApplication | None:
+        ref = self.cleaned_data["family"].strip().upper()
+        if not ref:
+            return None
+        found = AdopterApplication.objects.filter(reference=ref).first()
+        if found is None:
+            raise ValidationError(f"No adopter family has the identifier {ref}")
+        return found
+
+
+class AdopterFamilyForm(forms.ModelForm[AdopterApplication]):
+    """A prospective adopter family's journey (Ofsted ILACS Annex A list 11) and the one
+    or two adopters, who are people already on Hearth (their gender, ethnicity and
+    disability come from their records)."""
+
+    first_adopter = forms.CharField(
+        label="First adopter's person ID",
+        max_length=20,
+        help_text="Their local person ID, from their person record",
+    )
+    second_adopter = forms.CharField(
+        label="Second adopter's person ID (if adopting as a couple)",
+        max_length=20,
+        required=False,
+    )
+
+    class Meta:
+        model = AdopterApplication
+        fields = [
+            "reference", "fostering_for_adoption", "enquiry_on", "stage1_started_on",
+            "stage1_ended_on", "stage2_started_on", "stage2_ended_on", "applied_on",
+            "approved_on", "matched_on", "placed_on", "children_placed", "adoption_order_on",
+            "left_on", "left_reason",
+        ]  # fmt: skip
+        labels = {"fostering_for_adoption": "Approved to foster for adoption"}
+
+    DATES = {
+        "enquiry_on": ("Date of enquiry", True),
+        "stage1_started_on": ("Date stage 1 started", False),
+        "stage1_ended_on": ("Date stage 1 ended", False),
+        "stage2_started_on": ("Date stage 2 started", False),
+        "stage2_ended_on": ("Date stage 2 ended", False),
+        "applied_on": ("Date of application", False),
+        "approved_on": ("Date approved", False),
+        "matched_on": ("Date matched with a child or children", False),
+        "placed_on": ("Date a child or children placed with them", False),
+        "adoption_order_on": ("Date of the adoption order", False),
+        "left_on": ("Date they left the adoption process", False),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (label, required) in self.DATES.items():
+            self.fields[name] = _date(label, required=required)
+        self.fields["left_reason"] = forms.ChoiceField(
+            label="Why they left (if they did)",
+            required=False,
+            choices=[("", "They have not left"), *LeftAdoptionReason.choices],
+        )
+        self.fields["reference"].help_text = "For example AF00012"
+        if self.instance.pk:
+            ids = list(self.instance.adopters.values_list("person__local_id", flat=True))
+            for name, value in zip(("first_adopter", "second_adopter"), ids, strict=False):
+                self.fields[name].initial = value
+
+    def clean_reference(self) -> str:
+        return str(self.cleaned_data["reference"]).strip().upper()
+
+    def _person(self, name: str) -> Person | None:
+        ref = self.cleaned_data.get(name, "").strip()
+        if not ref:
+            return None
+        found = Person.objects.filter(local_id__iexact=ref, merged_into__isnull=True).first()
+        if found is None:
+            raise ValidationError(f"No person has the ID {ref}")
+        return found
+
+    def clean_first_adopter(self) -> Person | None:
+        return self._person("first_adopter")
+
+    def clean_second_adopter(self) -> Person | None:
+        return self._person("second_adopter")
 
 
 class IROContactForm(forms.Form):

@@ -674,6 +674,14 @@ class Adoption(models.Model):
     adopters = models.ForeignKey(
         Carer, null=True, blank=True, on_delete=models.PROTECT, related_name="adoptions"
     )
+    family = models.ForeignKey(
+        "AdopterApplication",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_adoptions",
+        help_text="The adopters matched with the child (Annex A lists 10 and 11 share it)",
+    )
 
     class Meta:
         ordering = ["-should_be_placed_on"]

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from hearth.care.models import (
+    AdopterApplication,
     Adoption,
     CareLeaver,
     CareLeaverContact,
@@ -86,7 +87,7 @@ def care_summary(person_id: int) -> CareSummary:
         MissingEpisode.objects.filter(period=period).order_by("-started_at")[:RECENT]
     )
     summary.health = list(HealthAssessment.objects.filter(period=period)[:RECENT])
-    summary.adoption = Adoption.objects.filter(period=period).first()
+    summary.adoption = Adoption.objects.filter(period=period).select_related("family").first()
     return summary
 
 
@@ -109,6 +110,44 @@ def carers_page(kind: str = "", vacant: bool = False) -> QuerySet[Carer]:
     if vacant:
         qs = qs.filter(vacancies__gt=0)
     return qs
+
+
+# Where a prospective adopter family is, for the register's filter: (value, label).
+ADOPTER_STAGES = (
+    ("assessing", "Being assessed"),
+    ("waiting", "Approved and waiting"),
+    ("matched", "Matched or placed"),
+    ("adopted", "Adoption order made"),
+    ("left", "Left the process"),
+)
+
+
+def adopter_families(stage: str = "") -> QuerySet[AdopterApplication]:
+    """Adopter families, newest enquiry first, with their adopters (two queries a page)."""
+    qs = AdopterApplication.objects.prefetch_related("adopters__person").order_by(
+        "-enquiry_on", "reference"
+    )
+    live = qs.filter(left_on__isnull=True)
+    return {
+        "assessing": live.filter(approved_on__isnull=True),
+        "waiting": live.filter(approved_on__isnull=False, matched_on__isnull=True),
+        "matched": live.filter(matched_on__isnull=False, adoption_order_on__isnull=True),
+        "adopted": live.filter(adoption_order_on__isnull=False),
+        "left": qs.filter(left_on__isnull=False),
+    }.get(stage, qs)
+
+
+def adopter_stage(family: AdopterApplication) -> str:
+    """The label of where this family is in the process."""
+    if family.left_on:
+        return f"Left ({family.get_left_reason_display().lower()})"
+    if family.adoption_order_on:
+        return "Adoption order made"
+    if family.matched_on:
+        return "Matched or placed"
+    if family.approved_on:
+        return "Approved and waiting"
+    return "Being assessed"
 
 
 def children_in_care_for(user: Any) -> QuerySet[PeriodOfCare]:

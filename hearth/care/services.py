@@ -31,7 +31,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from hearth.audit.services import audit_change, snapshot
+from hearth.audit.models import Action
+from hearth.audit.services import audit_change, audit_record, snapshot
 from hearth.care import policy
 from hearth.care.models import (
     Adopter,
@@ -71,6 +72,8 @@ from hearth.care.schedules import (
     visit_schedule,
 )
 from hearth.core.codelists import codelist
+from hearth.people.models import PersonKind
+from hearth.timescales.calendar import add_months
 from hearth.timescales.engine import Timescales, timescales
 
 if TYPE_CHECKING:
@@ -1067,6 +1070,72 @@ def missing_record(
 # --- Adoption, UASC, care leavers ------------------------------------------------------
 
 
+ADOPTION_STEPS = (
+    ("should_be_placed_on", "the decision that the child should be placed"),
+    ("placement_order_on", "the placement order"),
+    ("matched_on", "matching"),
+    ("placed_on", "placement for adoption"),
+    ("adoption_order_on", "the adoption order"),
+)
+# SSDA903 SEX_ADOPTR from the adopters' recorded sexes (one adopter: M1 or F1; two:
+# MM, FF or MF), so a worker who has linked the family need not choose it.
+ADOPTER_SEX = {("M",): "M1", ("F",): "F1", ("M", "M"): "MM", ("F", "F"): "FF",
+               ("F", "M"): "MF"}  # fmt: skip
+
+
+def _in_order(row: Any, steps: tuple[tuple[str, str], ...]) -> None:
+    """Refuse a journey whose dates are in the future or out of order, naming both."""
+    previous: tuple[dt.date, str] | None = None
+    for field, label in steps:
+        day = getattr(row, field)
+        if day is None:
+            continue
+        _not_future(field, day)
+        if previous and day < previous[0]:
+            raise ValidationError({field: [f"The date of {label} is before {previous[1]}"]})
+        previous = (day, label)
+
+
+def _check_family(row: Adoption, family: AdopterApplication) -> None:
+    """A child is matched with a family that was approved by then and had not left."""
+    if family.approved_on is None:
+        raise ValidationError(
+            {"family": [f"Adopters {family.reference} are not approved yet: record approval first"]}
+        )
+    matched = row.matched_on or row.placed_on
+    if matched is not None and matched < family.approved_on:
+        raise ValidationError(
+            {"family": [f"Adopters {family.reference} were approved on "
+                        f"{_day(family.approved_on)}, after the match"]}
+        )  # fmt: skip
+    if family.left_on is not None and (matched is None or family.left_on <= matched):
+        raise ValidationError(
+            {"family": [f"Adopters {family.reference} left the adoption process on "
+                        f"{_day(family.left_on)}"]}
+        )  # fmt: skip
+
+
+def _follow_child(acting_user: User | None, row: Adoption, family: AdopterApplication) -> None:
+    """The family's own journey (Annex A list 11) takes the child's match, placement and
+    order dates where it has none yet, and counts the children placed with them."""
+    before = snapshot(family)
+    changed = False
+    for field in ("matched_on", "placed_on", "adoption_order_on"):
+        day = getattr(row, field)
+        if day is not None and getattr(family, field) is None:
+            setattr(family, field, day)
+            changed = True
+    placed = family.child_adoptions.filter(placed_on__isnull=False, reversed_on__isnull=True)
+    count = placed.count()
+    if count and family.children_placed != count:
+        family.children_placed = count
+        changed = True
+    if changed:
+        _in_order(family, ADOPTER_STEPS)
+        family.save()
+        audit_change(actor=acting_user, obj=family, before=before, person_id=None)
+
+
 @transaction.atomic
 def adoption_record(
     *,
@@ -1075,7 +1144,8 @@ def adoption_record(
     should_be_placed_on: dt.date,
     values: dict[str, Any] | None = None,
 ) -> Adoption:
-    """The adoption record for a period; `values` sets the later dates and codes."""
+    """The adoption record for a period; `values` sets the later dates and codes, and
+    `family` (an AdopterApplication) links the adopters the child is matched with."""
     _require_edit(acting_user, period.person_id)
     values = values or {}
     row = Adoption.objects.filter(period=period, reversed_on__isnull=True).first() or Adoption(
@@ -1085,27 +1155,22 @@ def adoption_record(
     row.should_be_placed_on = should_be_placed_on
     for key, value in values.items():
         setattr(row, key, value)
-    order = [
-        ("should_be_placed_on", "the decision that the child should be placed"),
-        ("matched_on", "matching"),
-        ("placed_on", "placement for adoption"),
-        ("adoption_order_on", "the adoption order"),
-    ]
-    previous: tuple[dt.date, str] | None = None
-    for field, label in order:
-        day = getattr(row, field)
-        if day is None:
-            continue
-        _not_future(field, day)
-        if previous and day < previous[0]:
-            raise ValidationError({field: [f"The date of {label} is before {previous[1]}"]})
-        previous = (day, label)
+    _in_order(row, ADOPTION_STEPS)
     if row.reversed_on:
         if not row.reversed_reason:
             raise ValidationError({"reversed_reason": ["Say why (RD1 to RD4)"]})
         check_code(
             "ssda903_reason_placed_ceased", "reversed_reason", row.reversed_reason, row.reversed_on
         )
+    family = row.family
+    if family is not None:
+        _check_family(row, family)
+        row.adopters = family.household or row.adopters
+        sexes = tuple(sorted(family.adopters.values_list("person__sex", flat=True)))
+        if not row.adopter_sex and sexes in ADOPTER_SEX:
+            row.adopter_sex = ADOPTER_SEX[sexes]
+        if row.number_of_adopters is None and sexes:
+            row.number_of_adopters = len(sexes)
     for field, list_name in (
         ("adopter_sex", "ssda903_adopter_sex"),
         ("adopter_legal_status", "ssda903_adopter_legal_status"),
@@ -1114,6 +1179,8 @@ def adoption_record(
             check_code(list_name, field, getattr(row, field), should_be_placed_on)
     row.save()
     audit_change(actor=acting_user, obj=row, before=before, person_id=period.person_id)
+    if family is not None:
+        _follow_child(acting_user, row, family)
     return row
 
 
@@ -1138,8 +1205,15 @@ def care_leaver_record(
     pathway_plan_on: dt.date | None = None,
     left_care_on: dt.date | None = None,
 ) -> CareLeaver:
+    """A young person's leaving care record. The category follows the Children (Leaving
+    Care) Act 2000 as Annex A list 9 uses it: eligible (16 or 17 and in care), relevant
+    (16 or 17 and left care after their 16th birthday), former relevant (18 or more);
+    qualifying needs 16 or more. The 13 weeks in care from 14 are the worker's to judge."""
     _require_edit(acting_user, person.pk)
-    row, _ = CareLeaver.objects.get_or_create(person=person, defaults={"eligibility": eligibility})
+    _check_eligibility(person, eligibility, left_care_on)
+    existing = CareLeaver.objects.filter(person=person).first()
+    before = snapshot(existing) if existing else None
+    row = existing or CareLeaver(person=person)
     row.eligibility = eligibility
     row.personal_adviser = personal_adviser
     row.pathway_plan_on = pathway_plan_on
@@ -1147,12 +1221,35 @@ def care_leaver_record(
     if pathway_plan_on:
         # A pathway plan is reviewed at least every 6 months (SI 2010/959 reg 43 via
         # the Care Leavers (England) Regulations 2010 reg 7) [recall].
-        from hearth.timescales.calendar import add_months
-
         row.pathway_review_due_on = add_months(pathway_plan_on, 6)
     row.full_clean(exclude=["person", "personal_adviser"])
     row.save()
+    audit_change(actor=acting_user, obj=row, before=before, person_id=person.pk)
     return row
+
+
+def _check_eligibility(person: Person, eligibility: str, left_care_on: dt.date | None) -> None:
+    today = timezone.localdate()
+    born = person.date_of_birth
+    if born is None:
+        raise ValidationError({"eligibility": ["Record their date of birth first"]})
+    age = age_on(born, today)
+    sixteenth = add_months(born, 16 * 12)
+    in_care = PeriodOfCare.objects.filter(person=person, end_date__isnull=True).exists()
+    problem = ""
+    if eligibility == "eligible" and not (16 <= age < 18 and in_care):
+        problem = "Eligible young people are 16 or 17 and still in care"
+    elif eligibility == "relevant":
+        if not 16 <= age < 18:
+            problem = "Relevant young people are 16 or 17"
+        elif left_care_on is None or left_care_on < sixteenth or in_care:
+            problem = "Relevant young people left care after their 16th birthday: give the date"
+    elif eligibility == "former_relevant" and age < 18:
+        problem = "Former relevant young people are 18 or over"
+    elif eligibility == "qualifying" and age < 16:
+        problem = "Qualifying young people are 16 or over"
+    if problem:
+        raise ValidationError({"eligibility": [problem]})
 
 
 # OC3 ACCOM: the letter and 1 (suitable) or 2 (not); no fixed abode (S) and custody (X)
@@ -1306,29 +1403,38 @@ def adopter_application_save(
     they leave the process, and the individual adopters (Annex A list 11)."""
     if acting_user is not None:
         _require(policy.can_edit_register(acting_user))
-    previous: tuple[dt.date, str] | None = None
-    for field, label in ADOPTER_STEPS:
-        day = getattr(application, field)
-        if day is None:
-            continue
-        _not_future(field, day)
-        if previous and day < previous[0]:
-            raise ValidationError({field: [f"The date of {label} is before {previous[1]}"]})
-        previous = (day, label)
+    _in_order(application, ADOPTER_STEPS)
     if application.left_on and not application.left_reason:
         raise ValidationError({"left_reason": ["Say why they left the adoption process"]})
     if application.left_reason and not application.left_on:
         raise ValidationError({"left_on": ["Enter the date they left the adoption process"]})
+    if application.left_on and application.left_on < application.enquiry_on:
+        raise ValidationError({"left_on": ["They cannot leave before their enquiry"]})
+    if adopters is not None:
+        if not 1 <= len({p.pk for p in adopters}) == len(adopters) <= 2:
+            raise ValidationError({"adopters": ["A family has one or two different adopters"]})
+        for person in adopters:
+            if person.kind != PersonKind.ADULT:
+                raise ValidationError(
+                    {"adopters": [f"{person.display_name} is not recorded as an adult"]}
+                )
+    elif application.approved_on and not (application.pk and application.adopters.exists()):
+        raise ValidationError({"adopters": ["Add the adopters before recording approval"]})
     before = snapshot(AdopterApplication.objects.get(pk=application.pk)) if application.pk else None
     application.full_clean(exclude=["household"])
     application.save()
-    if adopters is not None:
-        if len(adopters) > 2:
-            raise ValidationError("An adoption application has one or two adopters")
-        Adopter.objects.filter(application=application).exclude(person__in=adopters).delete()
-        for person in adopters:
-            Adopter.objects.get_or_create(application=application, person=person)
     audit_change(actor=acting_user, obj=application, before=before, person_id=None)
+    if adopters is not None:
+        for gone in Adopter.objects.filter(application=application).exclude(person__in=adopters):
+            audit_record(
+                actor=acting_user, action=Action.DELETE, event="care.adopter.delete", obj=gone,
+                person_id=gone.person_id,
+            )  # fmt: skip
+            gone.delete()
+        for person in adopters:
+            row, made = Adopter.objects.get_or_create(application=application, person=person)
+            if made:
+                audit_change(actor=acting_user, obj=row, before=None, person_id=person.pk)
     return application
 
 

@@ -25,4 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("carers/", views.carers, name="carers"),
     path("carers/new/", views.carer_edit, name="carer_new"),
     path("carers/<int:pk>/", views.carer_edit, name="carer_edit"),
+    path("adopters/", views.adopter_families, name="adopters"),
+    path("adopters/new/", views.adopter_family_edit, name="adopter_new"),
+    path("adopters/<int:pk>/", views.adopter_family_edit, name="adopter_edit"),
 ]

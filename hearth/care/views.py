@@ -21,7 +21,7 @@ from django.utils import timezone
 from hearth.accounts.models import User
 from hearth.care import forms as cf
 from hearth.care import policy, search, selectors, services
-from hearth.care.models import Carer, CarerKind, PeriodOfCare, Placement
+from hearth.care.models import AdopterApplication, Carer, CarerKind, PeriodOfCare, Placement
 from hearth.core.codelists import codelist
 from hearth.core.forms import apply_service_errors
 from hearth.core.models import ConflictError
@@ -312,7 +312,57 @@ def carer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, f"{carer.name} saved")
             return redirect("care:carers")
-    return render(request, "care/carer_form.html", {"form": form, "carer": instance})
+    title = instance.name if instance.pk else "Add a carer or provider"
+    return render(
+        request,
+        "care/register_form.html",
+        {"form": form, "title": title, "back": reverse("care:carers"),
+         "back_label": "Back to carers and providers"},
+    )  # fmt: skip
+
+
+def adopter_families(request: HttpRequest) -> HttpResponse:
+    """Prospective adopter families and where each is in the process (Annex A list 11)."""
+    if not policy.can_view_register(_user(request)):
+        raise PermissionDenied
+    stage = request.GET.get("stage", "")
+    page = Paginator(selectors.adopter_families(stage), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "care/adopters.html",
+        {
+            "page": page,
+            "stage": stage,
+            "stages": selectors.ADOPTER_STAGES,
+            "can_edit": policy.can_edit_register(_user(request)),
+        },
+    )
+
+
+def adopter_family_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not policy.can_edit_register(_user(request)):
+        raise PermissionDenied
+    instance = get_object_or_404(AdopterApplication, pk=pk) if pk else AdopterApplication()
+    form = cf.AdopterFamilyForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        adopters = [p for p in (d["first_adopter"], d["second_adopter"]) if p is not None]
+        try:
+            family = services.adopter_application_save(
+                acting_user=_user(request), application=form.save(commit=False), adopters=adopters
+            )
+        except ValidationError as e:
+            apply_service_errors(form, e)
+        else:
+            messages.success(request, f"Adopters {family.reference} saved")
+            return redirect("care:adopters")
+    title = f"Adopters {instance.reference}" if instance.pk else "Add a prospective adopter family"
+    return render(
+        request,
+        "care/register_form.html",
+        {"form": form, "title": title, "back": reverse("care:adopters"),
+         "back_label": "Back to adopter families"},
+    )  # fmt: skip
 
 
 def placement_search(request: HttpRequest, pk: int) -> HttpResponse:
@@ -532,7 +582,7 @@ def contact(request: HttpRequest, person_id: int) -> HttpResponse:
 
 ADOPTION_FIELDS = (
     "placement_order_on", "matched_on", "placed_on", "adoption_order_on", "reversed_on",
-    "reversed_reason", "adopter_sex", "adopter_legal_status",
+    "reversed_reason", "adopter_sex", "adopter_legal_status", "family",
 )  # fmt: skip
 
 
@@ -542,12 +592,14 @@ def adoption(request: HttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {"should_be_placed_on": timezone.localdate()}
     if current is not None:
         initial = {f: getattr(current, f) for f in ("should_be_placed_on", *ADOPTION_FIELDS)}
+        initial["family"] = current.family.reference if current.family else ""
     form = cf.AdoptionForm(request.POST or None, initial=initial)
 
     def act(d: dict[str, Any]) -> Any:
         values = {f: d[f] if d[f] is not None else None for f in ADOPTION_FIELDS}
         for code in ("reversed_reason", "adopter_sex", "adopter_legal_status"):
             values[code] = d[code] or ""
+        values["number_of_adopters"] = None
         if values["adopter_sex"]:
             values["number_of_adopters"] = 1 if values["adopter_sex"] in ("M1", "F1") else 2
         return services.adoption_record(

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from hearth.care.models import Episode, Review
+from hearth.care.models import AdopterApplication, Episode, Review
 from hearth.care.tests.conftest import D
 from hearth.testing.browser import assert_accessible, sign_in
 
@@ -110,6 +110,8 @@ def test_other_care_pages_pass_axe(page: Page, live_server, care):
         "/care/",
         "/care/carers/",
         "/care/carers/new/",
+        "/care/adopters/",
+        "/care/adopters/new/",
         f"/care/periods/{period.pk}/search/?siblings=1&needs=teenagers&near=HT4+1AB",
         f"/care/periods/{period.pk}/health/new/",
         f"/care/periods/{period.pk}/pep/new/",
@@ -131,3 +133,41 @@ def test_other_care_pages_pass_axe(page: Page, live_server, care):
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a carer")
     expect(page.get_by_label("Why this placement")).to_have_value("Near school")
     assert_accessible(page)
+
+
+def test_adopter_family_then_a_childs_match(page: Page, live_server, care, f):
+    """An adoption worker records a prospective adopter family, is refused an approval
+    dated before the enquiry (what was typed stays), then links a child's match to them."""
+    adopter = f.person(given_name="Ines", family_name="Moraes", kind="adult", sex="F",
+                       date_of_birth=D(1984, 4, 4))  # fmt: skip
+    period = care.start()
+    sign_in(page, live_server, care.worker)
+    page.goto(f"{live_server.url}/care/carers/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Adopter families").click()
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Add a prospective adopter family").click()
+    page.get_by_label("Family identifier").fill("AF00021")
+    _date(page, "enquiry_on", D(2025, 2, 1))
+    _date(page, "approved_on", D(2025, 1, 1))
+    page.get_by_label("First adopter's person ID").fill(adopter.local_id)
+    _save(page, "Save")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("approval is before the enquiry")
+    expect(page.get_by_label("First adopter's person ID")).to_have_value(adopter.local_id)
+    assert_accessible(page)
+    _date(page, "approved_on", D(2025, 10, 1))
+    _save(page, "Save")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Adopters AF00021 saved")
+    expect(page.get_by_role("cell", name="Approved and waiting")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/care/periods/{period.pk}/adoption/")
+    _date(page, "should_be_placed_on", D(2026, 5, 1))
+    _date(page, "matched_on", D(2026, 9, 1))
+    page.get_by_label("Adopter family identifier (once matched)").fill("AF00021")
+    _save(page, "Save")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Adoption record saved")
+    expect(page.get_by_text("Family AF00021")).to_be_visible()
+    assert_accessible(page)
+    family = AdopterApplication.objects.get()
+    assert (family.matched_on, family.child_adoptions.get().adopter_sex) == (D(2026, 9, 1), "F1")

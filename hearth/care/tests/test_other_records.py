@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from hearth.audit.models import AuditEvent
 from hearth.care import services
 from hearth.care.models import (
     Adoption,
@@ -102,11 +103,24 @@ def test_health_moves_the_next_assessment(care):
 
 
 def test_care_leaver_and_permission(care):
+    # The fixture child, born 14 March 2019, made 16 so that she can have left care.
+    care.child.date_of_birth = D(2010, 3, 14)
+    care.child.save()
+    period = care.start(start_date=D(2025, 1, 6))
+    with pytest.raises(ValidationError, match="left care after their 16th birthday"):
+        services.care_leaver_record(acting_user=care.worker, person=care.child,
+                                    eligibility="relevant", left_care_on=D(2026, 5, 1))  # fmt: skip
+    services.care_period_end(acting_user=care.worker, period=period, on=D(2026, 5, 1),
+                             reason="E5")  # fmt: skip
+    with pytest.raises(ValidationError, match="Former relevant young people are 18"):
+        services.care_leaver_record(acting_user=care.worker, person=care.child,
+                                    eligibility="former_relevant")  # fmt: skip
     row = services.care_leaver_record(
         acting_user=care.worker, person=care.child, eligibility="relevant",
-        personal_adviser=care.worker, pathway_plan_on=D(2026, 5, 1),
+        personal_adviser=care.worker, pathway_plan_on=D(2026, 5, 1), left_care_on=D(2026, 5, 1),
     )  # fmt: skip
     assert row.pathway_review_due_on == D(2026, 11, 1)
+    assert AuditEvent.objects.filter(event="care.careleaver.create").exists()
     with pytest.raises(PermissionDenied):
         services.care_leaver_record(acting_user=care.outsider, person=care.child,
                                     eligibility="relevant")  # fmt: skip
