@@ -1557,7 +1557,9 @@ def step_measures(ctx: Context) -> None:
     def share(*related: type[models.Model]) -> float:
         found = models.Q()
         for model in related:
-            found |= models.Exists(model._default_manager.filter(episode=models.OuterRef("pk")))
+            found |= models.Q(
+                models.Exists(model._default_manager.filter(episode=models.OuterRef("pk")))
+            )
         return round(100 * year.filter(found).count() / max(1, s.referrals_in_year), 1)
 
     s.referrals_assessed_pct = share(Assessment)
