@@ -660,3 +660,82 @@ def request_for_partner(
 
 def overdue(request: InformationRequest, now: dt.datetime | None = None) -> bool:
     return request.is_overdue(now or timezone.now())
+
+
+# --- New information on children (for a worker's "My work") --------------------------
+
+NEWS_SIZE = 50
+EXCERPT = 160
+
+
+@dataclass(frozen=True)
+class NewInformation:
+    """Something that arrived at the front door about one of a worker's children."""
+
+    person_id: int
+    person_name: str
+    at: dt.datetime
+    what: str  # "New contact to the front door", "Answer from <agency>"
+    excerpt: str
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
+
+
+def news_for_children(
+    children: Iterable[Person], since: dt.datetime, size: int = NEWS_SIZE
+) -> list[NewInformation]:
+    """New contacts about these children and partner agencies' answers about them since
+    `since`, newest first, at most `size`. Three queries whatever the number of children
+    or contacts, each led by an index: the children's contacts, then the new ones among
+    them, then the answers to their requests. A draft is not yet news. The caller has
+    already limited `children` to those the user may open."""
+    names = {c.pk: c.display_name for c in children}
+    about: dict[int, list[int]] = defaultdict(list)  # contact: the children it names
+    for contact_id, person_id in ContactPerson.objects.filter(
+        person_id__in=list(names)
+    ).values_list("contact_id", "person_id"):
+        about[contact_id].append(person_id)
+    if not about:
+        return []
+    found: list[NewInformation] = []
+    contacts = (
+        Contact.objects.filter(pk__in=list(about), submitted_at__gt=since)
+        .exclude(status=ContactStatus.DRAFT)
+        .only("pk", "submitted_at", "concern")
+        .order_by("-submitted_at", "-pk")[:size]
+    )
+    for contact in contacts:
+        assert contact.submitted_at is not None  # filtered above
+        found += [
+            NewInformation(
+                child,
+                names[child],
+                contact.submitted_at,
+                "New contact to the front door",
+                _excerpt(contact.concern),
+            )
+            for child in about[contact.pk]
+        ]
+    answers = (
+        InformationRequest.objects.filter(contact_id__in=list(about), responded_at__gt=since)
+        .annotate(agency=F("organisation__name"))
+        .only("pk", "contact_id", "responded_at", "response")
+        .order_by("-responded_at", "-pk")[:size]
+    )
+    for answer in answers:
+        assert answer.responded_at is not None  # filtered above
+        found += [
+            NewInformation(
+                child,
+                names[child],
+                answer.responded_at,
+                f"Answer from {answer.agency}",
+                _excerpt(answer.response),
+            )
+            for child in about[answer.contact_id]
+        ]
+    found.sort(key=lambda n: n.at, reverse=True)
+    return found[:size]
