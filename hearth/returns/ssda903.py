@@ -458,6 +458,13 @@ def check_903(ret: Return903) -> list[Finding]:
     for row in ret.tables["Episodes"]:
         if row["RNE"] == "S" and parse_day(row["DECOM"]) >= start and row["CHILD"] not in with_prev:
             hit("630", row["CHILD"], f"period of care from {row['DECOM']}")
+    # Rule 406: no distance for a child who is or was UASC. The DfE derives the distance
+    # from the two postcodes, so one of them (the home one: the child's home is abroad)
+    # must be blank.
+    uasc = {r["CHILD"] for r in ret.tables["UASC"]}
+    for row in ret.tables["Episodes"]:
+        if row["CHILD"] in uasc and row["HOME_POST"] and row["PL_POST"]:
+            hit("406", row["CHILD"], f"episode from {row['DECOM']}: home postcode given")
     open_at_end: dict[str, bool] = defaultdict(bool)
     for row in ret.tables["Episodes"]:
         if not row["DEC"] and row["LS"] not in {"V3", "V4"}:

