@@ -7,6 +7,7 @@ this gets "forbidden"."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -74,6 +75,20 @@ def _form_view(
             return redirect(_summary_url(person.pk))
     context = {"person": person, "form": form, "title": title, "button": button, **extra}
     return render(request, template, context)
+
+
+def _record(
+    request: HttpRequest,
+    person: Person,
+    form: forms.Form,
+    service: Callable[..., Any],
+    **page: Any,
+) -> HttpResponse:
+    """Most care records: the form's fields are the service's arguments by name, and the
+    service (a partial naming the period or placement) is told who is acting."""
+    return _form_view(
+        request, person, form, lambda d: service(acting_user=_user(request), **d), **page
+    )
 
 
 def _facts(d: dict[str, Any]) -> services.PlacementFacts:
@@ -196,13 +211,11 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 def end(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request, pk)
     form = cf.EndForm(request.POST or None, initial={"on": timezone.localdate()})
-    return _form_view(
+    return _record(
         request,
         period.person,
         form,
-        lambda d: services.care_period_end(
-            acting_user=_user(request), period=period, on=d["on"], reason=d["reason"]
-        ),
+        partial(services.care_period_end, period=period),
         title="End the period of care",
         success="Period of care ended",
     )
@@ -213,18 +226,11 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
     form = cf.NoticeForm(
         request.POST or None, initial={"given_on": timezone.localdate(), "notice_days": 28}
     )
-    return _form_view(
+    return _record(
         request,
         placement.person,
         form,
-        lambda d: services.carer_notice_record(
-            acting_user=_user(request),
-            placement=placement,
-            given_on=d["given_on"],
-            reason=d["reason"],
-            notice_days=d["notice_days"],
-            details=d["details"],
-        ),
+        partial(services.carer_notice_record, placement=placement),
         title="Record the carer's notice",
         success="Notice recorded: a placement move is due when the notice ends",
         button="Record the notice",
@@ -234,18 +240,11 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 def visit(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement(request, pk)
     form = cf.VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
-    return _form_view(
+    return _record(
         request,
         placement.person,
         form,
-        lambda d: services.visit_record(
-            acting_user=_user(request),
-            placement=placement,
-            visited_on=d["visited_on"],
-            seen_alone=d["seen_alone"],
-            child_views=d["child_views"],
-            notes=d["notes"],
-        ),
+        partial(services.visit_record, placement=placement),
         title="Record a statutory visit",
         success="Visit recorded",
     )
@@ -466,18 +465,11 @@ def missing(request: HttpRequest, pk: int) -> HttpResponse:
 def health(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request, pk)
     form = cf.HealthForm(request.POST or None, initial={"done_on": timezone.localdate()})
-    return _form_view(
+    return _record(
         request,
         period.person,
         form,
-        lambda d: services.health_record(
-            acting_user=_user(request),
-            period=period,
-            kind=d["kind"],
-            done_on=d["done_on"],
-            sdq_score=d["sdq_score"],
-            notes=d["notes"],
-        ),
+        partial(services.health_record, period=period),
         title="Record a health assessment or check",
         success="Health record saved",
     )
@@ -489,18 +481,11 @@ def pep(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"held_on": timezone.localdate(), "upn": period.person.upn},
     )
-    return _form_view(
+    return _record(
         request,
         period.person,
         form,
-        lambda d: services.pep_record(
-            acting_user=_user(request),
-            period=period,
-            held_on=d["held_on"],
-            school=d["school"],
-            upn=d["upn"],
-            notes=d["notes"],
-        ),
+        partial(services.pep_record, period=period),
         title="Record a personal education plan meeting",
         success="PEP recorded",
     )
@@ -515,16 +500,11 @@ def care_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "permanence_plan": period.permanence_plan,
         },
     )
-    return _form_view(
+    return _record(
         request,
         period.person,
         form,
-        lambda d: services.care_plan_record(
-            acting_user=_user(request),
-            period=period,
-            made_on=d["made_on"],
-            permanence_plan=d["permanence_plan"],
-        ),
+        partial(services.care_plan_record, period=period),
         title="Care plan and permanence plan",
         success="Care plan recorded",
     )
@@ -617,13 +597,11 @@ def adoption(request: HttpRequest, pk: int) -> HttpResponse:
 def iro_contact(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request, pk, "review")
     form = cf.IROContactForm(request.POST or None, initial={"contact_on": timezone.localdate()})
-    return _form_view(
+    return _record(
         request,
         period.person,
         form,
-        lambda d: services.iro_contact_record(
-            acting_user=_user(request), period=period, contact_on=d["contact_on"], notes=d["notes"]
-        ),
+        partial(services.iro_contact_record, period=period),
         title="Record your contact with the child",
         success="Contact recorded",
     )
