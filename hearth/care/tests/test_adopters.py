@@ -159,3 +159,21 @@ def test_register_pages_record_a_family_and_link_a_child(care, f, login):
 def test_register_pages_need_staff_who_may_edit(care, login):
     assert login(care.partner).get("/care/adopters/").status_code == 403
     assert login(care.iro).get("/care/adopters/new/").status_code == 403
+
+
+def test_annex_a_list_11_rows_one_an_adopter(care, f, django_assert_max_num_queries):
+    from hearth.care.selectors import annex_a_adopters
+
+    family = _family(care, f)
+    services.adopter_application_save(
+        acting_user=care.worker,
+        application=AdopterApplication(reference="AF00003", enquiry_on=D(2023, 1, 5),
+                                       left_on=D(2023, 6, 1), left_reason="1"),
+        adopters=[f.person(family_name="Old", kind="adult", date_of_birth=D(1970, 1, 1))],
+    )  # fmt: skip
+    with django_assert_max_num_queries(3):
+        rows = annex_a_adopters(D(2026, 1, 20), D(2027, 1, 20))
+    # The family that left in 2023 is outside the 12 months; both Reyes adopters are in.
+    assert {r["application__reference"] for r in rows} == {family.reference}
+    assert sorted(r["person__sex"] for r in rows) == ["F", "M"]
+    assert rows[0]["application__approved_on"] == D(2025, 9, 1)
