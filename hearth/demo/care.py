@@ -45,6 +45,8 @@ from typing import TYPE_CHECKING, Any
 
 from hearth.accounts.models import ServiceArea
 from hearth.care.models import (
+    Adopter,
+    AdopterApplication,
     Adoption,
     ApprovalStatus,
     CareLeaver,
@@ -146,6 +148,13 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
+# SSDA903 SEX_ADOPTR and the adopters' sexes it stands for.
+ADOPTER_SEXES = {"M1": ("M",), "F1": ("F",), "MM": ("M", "M"), "FF": ("F", "F"),
+                 "MF": ("F", "M")}  # fmt: skip
+# Share of SEX_ADOPTR among adoptions (illustrative, most by a man and a woman).
+ADOPTER_SEX_MIX = [("MF", 70), ("F1", 10), ("FF", 10), ("MM", 8), ("M1", 2)]
+
+
 @dataclass
 class _Carer:
     pk: int
@@ -192,6 +201,7 @@ class _Care:
         self.carers: dict[str, list[_Carer]] = defaultdict(list)
         self.counts: dict[str, int] = defaultdict(int)
         self.adoptions = 0
+        self.families = 0
 
     # Carers -------------------------------------------------------------------------------
     def postcode(self, out_of_area: float = 0.15) -> str:
@@ -485,9 +495,16 @@ class _Care:
         if order < end_by:
             statuses[:] = [(d, c) for d, c in statuses if d < order] + [(order, "E1")]
             info["placement_order_on"] = order
+        family: dict[str, Any] | None = None
         if matched < end_by and order < end_by:
             info["matched_on"] = matched
-            sex = _pick(rng, [("MF", 70), ("F1", 10), ("FF", 10), ("MM", 8), ("M1", 2)])
+            sex = _pick(rng, ADOPTER_SEX_MIX)
+            # The family the child is matched with, approved before the match.
+            family = self.adopter_family(
+                ADOPTER_SEXES[sex], approved=matched - dt.timedelta(days=rng.randint(20, 400))
+            )
+            family["matched_on"] = matched
+            info["family_id"] = family["id"]
             info["adopter_sex"] = sex
             info["number_of_adopters"] = 1 if sex in ("M1", "F1") else 2
             info["adopter_legal_status"] = {
@@ -506,12 +523,103 @@ class _Care:
                 places=1,
             )
             info["adopters"] = adopters
+            if family is not None:
+                family.update(household_id=adopters.pk, placed_on=placed, children_placed=1)
             placements.append((placed, "A6", "CARPL", False))
             if adopted < end_by:
                 info["adoption_order_on"] = adopted
+                if family is not None:
+                    family["adoption_order_on"] = adopted
                 info["adopted_by_foster_carer"] = False
                 s.end, s.rec = adopted, rng.choice(["E11", "E11", "E12"])
         s.adoption = info
+
+    # Adopter families (Ofsted Annex A list 11) -------------------------------------------
+    def adopter(self, sex: str, family_name: str, heritage: Any, approved: dt.date) -> int:
+        """One prospective adopter: an adult of 28 to 50 when approved (synthetic)."""
+        from hearth.people.models import Person, PersonKind, normalise_name
+
+        ctx, rng = self.ctx, self.rng
+        pk = ctx.pk(Person)
+        given = rng.choice(heritage.female if sex == "F" else heritage.male)
+        ctx.insert(
+            Person, pk=pk, local_id=ctx.local_id(), kind=PersonKind.ADULT, given_name=given,
+            family_name=family_name, given_name_norm=normalise_name(given),
+            family_name_norm=normalise_name(family_name), sex=sex,
+            ethnicity=rng.choices([e for e, _ in heritage.ethnicity],
+                                  [w for _, w in heritage.ethnicity])[0],
+            first_language=heritage.languages[0][0], created_at=ctx.now,
+            date_of_birth=approved - dt.timedelta(days=rng.randint(28 * 365, 50 * 365)),
+        )  # fmt: skip
+        ctx.summary.persons += 1
+        ctx.summary.adults += 1
+        return pk
+
+    def adopter_family(
+        self,
+        sexes: tuple[str, ...],
+        *,
+        approved: dt.date | None,
+        enquiry: dt.date | None = None,
+        left: tuple[dt.date, str] | None = None,
+    ) -> dict[str, Any]:
+        """A family's journey: enquiry, stage 1 (about 2 months), stage 2 (about 4),
+        application and approval at panel; steps after `left` or today are not reached.
+        Either `approved` (worked back to the enquiry) or `enquiry` is given."""
+        from hearth.demo import data
+
+        rng = self.rng
+        stage1 = rng.randint(20, 60), rng.randint(45, 75)
+        stage2 = rng.randint(1, 30), rng.randint(100, 130)
+        panel = rng.randint(0, 10), rng.randint(20, 60)
+        total = sum(stage1) + sum(stage2) + sum(panel)
+        start = enquiry if enquiry is not None else (approved or self.today) - total * DAY
+        steps: list[tuple[str, dt.date]] = [("enquiry_on", start)]
+        day = start
+        for name, gap in zip(
+            ("stage1_started_on", "stage1_ended_on", "stage2_started_on", "stage2_ended_on",
+             "applied_on", "approved_on"),
+            (*stage1, *stage2, *panel),
+            strict=True,
+        ):  # fmt: skip
+            day = day + gap * DAY
+            steps.append((name, day))
+        stop = min(self.today, left[0]) if left else self.today
+        values = {name: d for name, d in steps if d <= stop}
+        heritage = rng.choices(data.HERITAGES, [h.weight for h in data.HERITAGES])[0]
+        surname = rng.choice(heritage.surnames)
+        pk = self.ctx.pk(AdopterApplication)
+        row = self.ctx.insert(
+            AdopterApplication, id=pk, reference=f"AF{pk:05d}",
+            fostering_for_adoption=rng.random() < 0.2,
+            left_on=left[0] if left else None, left_reason=left[1] if left else "", **values,
+        )  # fmt: skip
+        for sex in sexes:
+            person = self.adopter(sex, surname, heritage, values.get("approved_on", stop))
+            self.ctx.insert(Adopter, id=self.ctx.pk(Adopter), application_id=pk, person_id=person)
+        self.families += 1
+        return row
+
+    def adopter_families(self, in_care: int) -> None:
+        """Families not matched with this run's children: approved and waiting, still
+        being assessed, and some who left the process (withdrew, put it on hold, or were
+        refused after applying), so Annex A list 11 has every kind of row."""
+        rng, today = self.rng, self.today
+        for _ in range(max(2, in_care // 40)):
+            approved = today - dt.timedelta(days=rng.randint(10, 300))
+            self.adopter_family(ADOPTER_SEXES[_pick(rng, ADOPTER_SEX_MIX)], approved=approved)
+        for _ in range(max(2, in_care // 50)):
+            enquiry = today - dt.timedelta(days=rng.randint(5, 200))
+            self.adopter_family(ADOPTER_SEXES[_pick(rng, ADOPTER_SEX_MIX)], approved=None,
+                                enquiry=enquiry)  # fmt: skip
+        for _ in range(max(2, in_care // 50)):
+            enquiry = today - dt.timedelta(days=rng.randint(200, 700))
+            reason = _pick(rng, [("1", 6), ("2", 3), ("3", 1)])
+            # Refused (3) at panel, after the application; others during the stages.
+            after = rng.randint(270, 300) if reason == "3" else rng.randint(30, 200)
+            left_on = min(today, enquiry + after * DAY)
+            self.adopter_family(ADOPTER_SEXES[_pick(rng, ADOPTER_SEX_MIX)], approved=None,
+                                enquiry=enquiry, left=(left_on, reason))  # fmt: skip
 
     # Writing ----------------------------------------------------------------------------
     def write(self, s: _Story) -> None:
@@ -976,10 +1084,11 @@ class _Care:
                     started=adult, ended=None,
                 )  # fmt: skip
                 adviser_.load += 1
+            plan = today - dt.timedelta(days=rng.randint(10, 170))
             ctx.insert(
                 CareLeaver, id=ctx.pk(CareLeaver), person_id=p["pk"],
                 eligibility="former_relevant", personal_adviser_id=adviser, left_care_on=adult,
-                pathway_plan_on=today - dt.timedelta(days=rng.randint(10, 170)),
+                pathway_plan_on=plan, pathway_review_due_on=add_months(plan, 6),
             )  # fmt: skip
             # From the 19th birthday: none is returned for leaving at 18 (rule 1016).
             for age in range(19, 22):
@@ -1003,6 +1112,79 @@ class _Care:
             self.counts["leavers"] += 1
         Person.objects.bulk_update(upns, ["upn", "upn_unknown"], batch_size=500)
 
+    def relevant(self, in_care: int, taken: set[int]) -> None:
+        """Young people of 16 and 17 who left care after their 16th birthday, having
+        come into care from 14 (relevant, Children (Leaving Care) Act 2000), from
+        children with no open work now: their period of care, a leaving care adviser,
+        a pathway plan reviewed every 6 months, and contact around the 17th birthday
+        (SSDA903 OC3) for those who left before it. About one for every 30 in care."""
+        from hearth.people.models import Involvement
+
+        ctx, rng, today = self.ctx, self.rng, self.today
+        advisers = ctx.area_workers.get(ServiceArea.LEAVING_CARE, [])
+        social_workers = ctx.area_workers.get(ServiceArea.CHILDREN_IN_CARE, [])
+        wanted = max(2, in_care // 30)
+        for child in ctx.children:
+            if wanted == 0:
+                break
+            born = child.date_of_birth
+            if born is None or child.person_id in taken or not 16 <= _age(born, today) < 18:
+                continue
+            if any(w.end is None for w in ctx.families[child.family].work):
+                continue
+            sixteenth, seventeenth = add_months(born, 16 * 12), add_months(born, 17 * 12)
+            latest_end = min(today - 30 * DAY, add_months(born, 18 * 12) - DAY)
+            if latest_end <= sixteenth + 14 * DAY:
+                continue
+            # In care from 14 (at least 13 weeks, some of it after 16), left after 16.
+            start = add_months(born, 14 * 12) + rng.randint(0, 500) * DAY
+            start = min(start, sixteenth - 120 * DAY)
+            end = sixteenth + rng.randint(14, (latest_end - sixteenth).days) * DAY
+            story = self.story(child, start, self.postcode(0.0), end)
+            story.rec = _pick(rng, [("E5", 55), ("E6", 15), ("E8", 30)])
+            self.write(story)
+            left = story.end or end
+            wanted -= 1
+            if social_workers:
+                # In care, a children in care worker had them (SSDA903 social worker episodes).
+                was = rng.choice(social_workers)
+                ctx.insert(
+                    Involvement, id=ctx.pk(Involvement), person_id=child.person_id,
+                    team_id=was.team.pk, worker_id=was.pk, reason="Child in care",
+                    started=story.start, ended=left,
+                )  # fmt: skip
+            adviser_ = rng.choice(advisers) if advisers else None
+            if adviser_ is not None:
+                ctx.insert(
+                    Involvement, id=ctx.pk(Involvement), person_id=child.person_id,
+                    team_id=adviser_.team.pk, worker_id=adviser_.pk,
+                    reason="Care leaver: pathway plan", started=left, ended=None,
+                )  # fmt: skip
+                adviser_.load += 1
+            plan = today - rng.randint(10, 150) * DAY
+            ctx.insert(
+                CareLeaver, id=ctx.pk(CareLeaver), person_id=child.person_id,
+                eligibility="relevant", personal_adviser_id=adviser_.pk if adviser_ else None,
+                left_care_on=left, pathway_plan_on=plan,
+                pathway_review_due_on=add_months(plan, 6),
+            )  # fmt: skip
+            if left < seventeenth <= today:
+                # Around the 17th birthday: never with former foster carers (rule 3001)
+                # nor in a foyer under 18 (the validator's foyer rule).
+                in_touch = _pick(rng, [("YES", 90), ("NO", 5), ("REFU", 5)])
+                activity = accommodation = "0"
+                if in_touch == "YES":
+                    activity = _pick(rng, [a for a in OC3_ACTIVITY if a[0] != "F1"])
+                    letters = [a for a in OC3_ACCOMMODATION if a[0] not in ("Z", "T")]
+                    accommodation = oc3_accommodation(_pick(rng, letters), rng.random() < 0.9)
+                contact = min(today, max(left, seventeenth + rng.randint(-60, 25) * DAY))
+                ctx.insert(
+                    CareLeaverContact, id=ctx.pk(CareLeaverContact), person_id=child.person_id,
+                    birthday=17, contact_on=contact, in_touch=in_touch, activity=activity,
+                    accommodation=accommodation,
+                )  # fmt: skip
+            self.counts["relevant"] += 1
+
     def run(self) -> None:
         ctx = self.ctx
         in_care: list[tuple[ChildFact, dt.date, str]] = []
@@ -1022,6 +1204,7 @@ class _Care:
             ):
                 earlier.append((child, fam.postcode))
         self.pool(len(in_care))
+        self.adopter_families(len(in_care))
         for child, start, home in in_care:
             self.write(self.story(child, start, home, None))
         for child, home in earlier:
@@ -1043,18 +1226,25 @@ class _Care:
                     personal_adviser_id=child.worker_id
                     if child.service_area == ServiceArea.LEAVING_CARE
                     else None,
-                    pathway_plan_on=min(
-                        ctx.today, max(add_months(born, 192), _start) + dt.timedelta(days=30)
+                    pathway_plan_on=(
+                        plan := min(
+                            ctx.today, max(add_months(born, 192), _start) + dt.timedelta(days=30)
+                        )
                     ),
+                    pathway_review_due_on=add_months(plan, 6),
                 )
         self.leavers(len(in_care))
+        taken = {c.person_id for c, _s, _h in in_care} | {c.person_id for c, _h in earlier}
+        self.relevant(len(in_care), taken)
         for carers in self.carers.values():
             for c in carers:
                 c.row["vacancies"] = max(0, min(c.places, c.places - c.used))
         ctx.say(
             f"  children in care: {self.counts['periods']} periods of care, "
             f"{sum(len(v) for v in self.carers.values())} carers and providers, "
-            f"{self.adoptions} adoption journeys, {self.counts['leavers']} care leavers 18 to 21"
+            f"{self.adoptions} adoption journeys, {self.families} adopter families, "
+            f"{self.counts['leavers']} care leavers 18 to 21, "
+            f"{self.counts['relevant']} relevant (16 and 17)"
         )
 
 
@@ -1078,7 +1268,8 @@ def forget_care_rows() -> None:
     for model in (
         care.CareTask, care.CarerNotice, care.StatutoryVisit, care.PlacementDecision,
         care.Review, care.IROContact, care.HealthAssessment, care.EducationPlan,
-        care.MissingEpisode, care.Adoption, care.PreviousPermanence, care.Episode,
+        care.MissingEpisode, care.Adoption, care.Adopter, care.AdopterApplication,
+        care.PreviousPermanence, care.Episode,
         care.LegalStatus, care.Placement, care.PeriodOfCare, care.HealthYear,
         care.CareLeaverContact, care.CareLeaver, care.UASCStatus, care.Carer,
         LookedAfterPeriod,

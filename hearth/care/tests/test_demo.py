@@ -11,6 +11,10 @@ from collections import defaultdict
 import pytest
 
 from hearth.care.models import (
+    AdopterApplication,
+    Adoption,
+    CareLeaver,
+    CareLeaverContact,
     Carer,
     Episode,
     PeriodOfCare,
@@ -18,7 +22,8 @@ from hearth.care.models import (
     Review,
     UASCStatus,
 )
-from hearth.care.services import needs_provider
+from hearth.care.schedules import age_on
+from hearth.care.services import ADOPTER_STEPS, needs_provider
 from hearth.casework.models import LookedAfterPeriod
 from hearth.core.codelists import codelist
 from hearth.demo.generator import generate
@@ -31,6 +36,8 @@ def test_demo_children_in_care_follow_the_rules():
     generate(children=1500, seed=11, today=TODAY)
     _episodes_follow_the_rules()
     _reviews_placements_and_carers()
+    _adopter_families()
+    _relevant_care_leavers()
 
 
 def _episodes_follow_the_rules() -> None:
@@ -87,3 +94,41 @@ def _reviews_placements_and_carers() -> None:
     assert not Carer.objects.filter(vacancies__lt=0).exists()
     assert Carer.objects.filter(vacancies__gt=0).exists()
     assert UASCStatus.objects.exists()
+
+
+def _adopter_families() -> None:
+    """Families waiting, matched and withdrawn, each journey in order with one or two
+    adults, and every match or placement for adoption linked to an approved family
+    (Annex A lists 10 and 11, SSDA903 AD1)."""
+    families = list(AdopterApplication.objects.prefetch_related("adopters__person"))
+    for family in families:
+        days = [getattr(family, f) for f, _ in ADOPTER_STEPS if getattr(family, f)]
+        assert days == sorted(days) and days[-1] <= TODAY, family.reference
+        adopters = list(family.adopters.all())
+        assert 1 <= len(adopters) <= 2 and all(a.person.kind == "adult" for a in adopters)
+        assert bool(family.left_on) == bool(family.left_reason)
+    waiting = [f for f in families if f.approved_on and not f.matched_on and not f.left_on]
+    matched = [f for f in families if f.matched_on]
+    left = [f for f in families if f.left_on]
+    assert waiting and matched and left, (len(waiting), len(matched), len(left))
+    for a in Adoption.objects.filter(matched_on__isnull=False).select_related("family"):
+        assert a.family is not None and a.family.approved_on <= a.matched_on
+        assert a.number_of_adopters == a.family.adopters.count()
+        if a.placed_on:
+            assert a.family.placed_on == a.placed_on and a.adopters_id == a.family.household_id
+
+
+def _relevant_care_leavers() -> None:
+    """Relevant young people are 16 or 17, left care after their 16th birthday after a
+    period that began by then, and have an adviser and a pathway plan."""
+    rows = list(CareLeaver.objects.filter(eligibility="relevant").select_related("person"))
+    assert rows
+    for row in rows:
+        born = row.person.date_of_birth
+        assert 16 <= age_on(born, TODAY) < 18
+        period = PeriodOfCare.objects.get(person=row.person)
+        assert period.end_date == row.left_care_on and age_on(born, period.end_date) >= 16
+        assert (period.end_date - period.start_date).days >= 91
+        assert row.personal_adviser_id and row.pathway_plan_on and row.pathway_review_due_on
+        for contact in CareLeaverContact.objects.filter(person=row.person):
+            assert contact.birthday == 17 and contact.accommodation[:1] not in ("Z", "T")
