@@ -12,6 +12,8 @@ adoption.
                   └─ PlacementDecision
     Person ─┬─ UASCStatus, HealthYear (OC2), CareLeaver ── CareLeaverContact (OC3)
             └─ CareTask
+    AdopterApplication (a prospective adopter family) ─┬─ Adopter (one or two people)
+                                                       └─ Adoption.family (the children)
 
 SSDA903 column names are given in each model's docstring and field help_text, so the
 returns app can write the CSV files straight from these rows (see

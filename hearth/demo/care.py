@@ -29,7 +29,14 @@ The histories keep to the services' rules, so the returns validate:
   them 16 or 17);
 - reviews on the reg 33 timescales (a few late), visits every 4 to 6 weeks over the
   last year (most children seen alone), health and PEPs on their timescales, missing
-  episodes for some teenagers with a return interview offered within 72 hours.
+  episodes for some teenagers with a return interview offered within 72 hours;
+- every child matched for adoption is matched with an adopter family approved before
+  the match (one or two synthetic adults, SEX_ADOPTR from their sexes), whose own dates
+  follow the child's; other families are approved and waiting, being assessed, or left
+  the process with a reason (Annex A list 11);
+- care leavers: eligible (16 and 17 in care), relevant (16 and 17, left care after their
+  16th birthday having come in from 14, from children with no open work now) and former
+  relevant (18 to 21), each with an adviser and a pathway plan reviewed every 6 months.
 
 Rows go through `ctx.insert` and are written in bulk; due dates are worked out by
 `hearth.care.schedules` as the services would.
