@@ -1115,19 +1115,21 @@ def _check_family(row: Adoption, family: AdopterApplication) -> None:
         )  # fmt: skip
 
 
-def _follow_child(acting_user: User | None, row: Adoption, family: AdopterApplication) -> None:
+def _follow_child(
+    acting_user: User | None, row: Adoption, family: AdopterApplication, *, dates: bool = True
+) -> None:
     """The family's own journey (Annex A list 11) takes the child's match, placement and
-    order dates where it has none yet, and counts the children placed with them."""
+    order dates where it has none yet (`dates`), and counts the children placed there."""
     before = snapshot(family)
     changed = False
-    for field in ("matched_on", "placed_on", "adoption_order_on"):
+    for field in ("matched_on", "placed_on", "adoption_order_on") if dates else ():
         day = getattr(row, field)
         if day is not None and getattr(family, field) is None:
             setattr(family, field, day)
             changed = True
     placed = family.child_adoptions.filter(placed_on__isnull=False, reversed_on__isnull=True)
-    count = placed.count()
-    if count and family.children_placed != count:
+    count = placed.count() or None
+    if family.children_placed != count:
         family.children_placed = count
         changed = True
     if changed:
@@ -1152,6 +1154,7 @@ def adoption_record(
         period=period, person_id=period.person_id
     )
     before = snapshot(row) if row.pk else None
+    was_with = row.family if row.pk else None
     row.should_be_placed_on = should_be_placed_on
     for key, value in values.items():
         setattr(row, key, value)
@@ -1181,6 +1184,8 @@ def adoption_record(
     audit_change(actor=acting_user, obj=row, before=before, person_id=period.person_id)
     if family is not None:
         _follow_child(acting_user, row, family)
+    if was_with is not None and was_with != family:
+        _follow_child(acting_user, row, was_with, dates=False)  # the child no longer counts
     return row
 
 

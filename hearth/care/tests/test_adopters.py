@@ -91,6 +91,21 @@ def test_child_matched_with_an_approved_family_follows_into_its_journey(care, f)
     assert (family.matched_on, family.placed_on, family.children_placed) == (
         D(2026, 9, 1), D(2026, 9, 20), 1,
     )  # fmt: skip
+    # Matched instead with another approved family: the first no longer counts the child.
+    other = services.adopter_application_save(
+        acting_user=care.worker,
+        application=AdopterApplication(reference="AF00004", enquiry_on=D(2025, 1, 10),
+                                       approved_on=D(2025, 12, 1)),
+        adopters=[f.person(family_name="Ames", kind="adult", sex="F", date_of_birth=D(1980, 1, 1))],
+    )  # fmt: skip
+    services.adoption_record(
+        acting_user=care.worker, period=period, should_be_placed_on=D(2026, 5, 1),
+        values={"family": other, "adopter_sex": "", "number_of_adopters": None},
+    )  # fmt: skip
+    family.refresh_from_db()
+    other.refresh_from_db()
+    assert (family.children_placed, other.children_placed) == (None, 1)
+    assert Adoption.objects.get().adopter_sex == "F1"
     events = set(AuditEvent.objects.values_list("event", flat=True))
     assert {"care.adoption.create", "care.adopterapplication.update",
             "care.adopter.create"} <= events  # fmt: skip
