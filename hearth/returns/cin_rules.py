@@ -12,9 +12,12 @@ so the data quality page and a file from another system are judged alike.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from hearth.core.codelists import codelist
 from hearth.returns.cin import CINChild, CINDetails, Period
@@ -106,7 +109,19 @@ def child_id(ctx: Context, c: CINChild) -> Iterator[Hit]:
         yield "1580", c.la_child_id
 
 
-@check("1510", "1540", "1550", "1560Q")
+UPN_LA_FILE = Path(__file__).parent / "codelists" / "upn_la_codes.toml"
+
+
+@cache
+def upn_la_codes() -> frozenset[str]:
+    """The LA numbers rule 1530 accepts in characters 2-4 of a UPN (codelists file)."""
+    with UPN_LA_FILE.open("rb") as f:
+        data = tomllib.load(f)
+    numbers = {n for a, b in data["ranges"] for n in range(a, b + 1)} | set(data["codes"])
+    return frozenset(f"{n:03d}" for n in numbers)
+
+
+@check("1510", "1530", "1540", "1550", "1560Q")
 def upn(ctx: Context, c: CINChild) -> Iterator[Hit]:
     u = c.upn
     if u:
@@ -114,6 +129,8 @@ def upn(ctx: Context, c: CINChild) -> Iterator[Hit]:
             total = sum(int(u[i]) * (i + 1) for i in range(1, 13)) % 23
             if UPN_CHECK[total] != u[0]:
                 yield "1510", u
+        if len(u) == 13 and u[1:4] not in upn_la_codes():
+            yield "1530", u
         if not u[4:12].isdigit():
             yield "1540", u
         if len(u) == 13 and u[12] not in UPN_LAST:
@@ -644,6 +661,10 @@ def school_age_upn(ctx: Context, c: CINChild) -> Iterator[Hit]:
 # --- Running the checks ---------------------------------------------------------------------
 
 
+# Rules on the whole return: their findings name no child.
+RETURN_LEVEL = frozenset({"2883"})
+
+
 @dataclass
 class Checker:
     """Checks a census child by child, keeping what the cross-child rules need."""
@@ -655,6 +676,9 @@ class Checker:
     _ids: dict[str, int] = field(default_factory=dict)
     _upns: dict[str, list[str]] = field(default_factory=dict)
     _id_findings: dict[str, Finding] = field(default_factory=dict)
+    # Rule 2883 (whole return): plans starting in the year, and initial conferences in it.
+    _plans_started: int = 0
+    _conferences: int = 0
 
     def __post_init__(self) -> None:
         self.ctx = Context(self.year)
@@ -685,10 +709,26 @@ class Checker:
             self._id_findings.setdefault(c.la_child_id, self.finding("8510", c, c.la_child_id))
         if "1520" in self.table and c.upn:
             self._upns.setdefault(c.upn, []).append(c.la_child_id)
+        if "2883" in self.table:
+            self._count_conferences(c)
         return out
 
+    def _count_conferences(self, c: CINChild) -> None:
+        """Rule 2883 counts CPP start dates, and ICPC dates in CIN details and in s47s,
+        within the census year (31 March counted)."""
+        start, ref = self.ctx.start, self.ctx.ref
+
+        def within(day: dt.date | None) -> bool:
+            return day is not None and start <= day <= ref
+
+        for e in c.episodes:
+            self._plans_started += sum(within(p.start) for p in e.cp_plans)
+            self._conferences += within(e.initial_cpc)
+            self._conferences += sum(within(s.icpc_date) for s in e.section47s)
+
     def finish(self) -> list[Finding]:
-        """Findings that need the whole return: duplicate LA child IDs and UPNs."""
+        """Findings that need the whole return: duplicate LA child IDs and UPNs, and
+        more plans than conferences (for the return, so no child)."""
         out: list[Finding] = []
         for child_id, n in self._ids.items():
             if n > 1:
@@ -697,6 +737,9 @@ class Checker:
             if len(children) > 1:
                 message = self.table["1520"].message
                 out += [Finding("1520", ch, message, value) for ch in children]
+        if "2883" in self.table and self._plans_started > self._conferences:
+            detail = f"{self._plans_started} plans started, {self._conferences} conferences"
+            out.append(Finding("2883", "", self.table["2883"].message, detail))
         return out
 
 

@@ -91,6 +91,9 @@ df = v.full_issue_df
 out = []
 for row in df.to_dict("records"):
     out.append({"rule": str(row.get("rule_code")), "child": str(row.get("child_id"))})
+# Rules on the whole return (e.g. 2883) and on the header (100): no child.
+for row in v.multichild_issues.to_dict("records"):
+    out.append({"rule": str(row.get("rule_code")), "child": ""})
 json.dump({"issues": out, "seconds": elapsed}, open(sys.argv[3], "w"))
 """
 

@@ -26,6 +26,11 @@ def upn(n: int, la: str = "201") -> str:
     return "ABCDEFGHJKLMNPQRTUVWXYZ"[total] + digits
 
 
+def with_la(u: str, la: str) -> str:
+    """The UPN with another LA number in characters 2-4 (and its check letter redone)."""
+    return upn(int(u[4:]), la)
+
+
 def cp_child(n: int) -> CINChild:
     """A closed assessed episode, then an open one with an enquiry, conference and plan."""
     return CINChild(
@@ -156,6 +161,21 @@ def _overlapping_s47(c: CINChild) -> None:
     _ep(c).section47s.append(Section47(D(2025, 9, 20), D(2025, 10, 8), D(2025, 10, 6)))
 
 
+def _plans_without_conference(c: CINChild) -> None:
+    """Three plans in the year after an enquiry whose conference is not recorded: the
+    return then has more plans starting than conferences (rule 2883, on the whole return).
+    The other mutations balance out (2884 adds a conference, 8935 a plan, 8720 drops a
+    plan's date, and the rest that drop a conference drop its plan too); with this one the
+    broken set has 73 plans starting in the year and 72 conferences."""
+    e = _ep(c)
+    e.section47s[0].icpc_date = None
+    e.cp_plans = [
+        CPPlan(D(2025, 9, 30), D(2025, 11, 3), "NEG", "NEG", 0, [D(2025, 10, 30)]),
+        CPPlan(D(2025, 11, 4), D(2025, 12, 31), "NEG", "NEG", 1, [D(2025, 12, 1)]),
+        CPPlan(D(2026, 1, 5), None, "NEG", "NEG", 2, [D(2026, 2, 2)]),
+    ]
+
+
 def _two_open_plans(c: CINChild) -> None:
     c.episodes[0].cin_plans.append(CINPlan(D(2025, 7, 1)))
 
@@ -166,6 +186,7 @@ MUTATIONS: dict[str, tuple[Callable[[int], CINChild], Mutation]] = {
     "1570": (cp_child, lambda c: setattr(c, "la_child_id", c.la_child_id + "X" * 16)),
     "1580": (cp_child, lambda c: setattr(c, "la_child_id", c.la_child_id + "-A")),
     "1510": (cp_child, lambda c: setattr(c, "upn", ("B" if c.upn[0] == "A" else "A") + c.upn[1:])),
+    "1530": (cp_child, lambda c: setattr(c, "upn", with_la(c.upn, "999"))),
     "1540": (cp_child, lambda c: setattr(c, "upn", c.upn[:6] + "AB" + c.upn[8:])),
     "1550": (cp_child, lambda c: setattr(c, "upn", c.upn[:12] + "I")),
     "1560Q": (cp_child, _set(former_upn="A12")),
@@ -274,6 +295,7 @@ MUTATIONS: dict[str, tuple[Callable[[int], CINChild], Mutation]] = {
     "8925": (cp_child, _cpp("end", D(2025, 9, 20))),
     "8930": (cp_child, _cpp("end", D(2026, 5, 1))),
     "8935": (cp_child, _two_open_cpps),
+    "2883": (cp_child, _plans_without_conference),
     "8590": (cp_child, _set(episodes=[])),
 }
 

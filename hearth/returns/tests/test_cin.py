@@ -17,12 +17,18 @@ from hearth.casework.models import (
     CINPlan,
 )
 from hearth.returns.cin import Header, cin_children, read_cin_xml, write_cin_xml
-from hearth.returns.cin_rules import check_children, check_header
+from hearth.returns.cin_rules import RETURN_LEVEL, check_children, check_header
 from hearth.returns.models import ReturnExport, ReturnFinding
 from hearth.returns.rules import rules
 from hearth.returns.tests.casework_cases import census_child as _child
 from hearth.returns.tests.casework_cases import cp_history as _cp_history
-from hearth.returns.tests.cin_cases import MUTATIONS, broken_children, cp_child, plan_child
+from hearth.returns.tests.cin_cases import (
+    MUTATIONS,
+    broken_children,
+    cp_child,
+    plan_child,
+    with_la,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -126,7 +132,8 @@ def test_a_file_read_back_gives_the_same_records(tmp_path):
 def test_each_broken_record_fails_its_rule(code):
     children, target = broken_children()
     findings = check_children(2026, children)
-    assert code in {x.code for x in findings if x.child == target[code]}
+    child = "" if code in RETURN_LEVEL else target[code]  # a rule on the whole return
+    assert code in {x.code for x in findings if x.child == child}
     # The two clean children fail nothing.
     assert not [x for x in findings if x.child in {"CP00000", "PL00000"} and x.code != "1520"]
 
@@ -207,3 +214,22 @@ def test_a_plan_outside_every_episode_is_listed_not_dropped(f):
     assert [(x.code, x.detail) for x in findings] == [
         ("X001", "child protection plan from 01/10/2025")
     ]
+
+
+def test_upn_la_number_and_plans_against_conferences():
+    # 1530: the LA number in characters 2-4 is on the rule's list (001 is, 999 is not).
+    ok, bad = cp_child(1), cp_child(2)
+    ok.upn, bad.upn = with_la(ok.upn, "001"), with_la(bad.upn, "999")
+    found = {(x.code, x.child) for x in check_children(2026, [ok, bad])}
+    assert found == {("1530", bad.la_child_id)}
+
+    # 2883 (whole return): a plan in the year needs a conference in the year, recorded
+    # in the enquiry or in the CIN details; plans before the year do not count.
+    one = cp_child(3)
+    one.episodes[1].section47s[0].icpc_date = None
+    assert "2883" in {x.code for x in check_children(2026, [one])}
+    one.episodes[1].initial_cpc = D(2025, 9, 30)  # recorded in the CIN details instead
+    assert "2883" not in {x.code for x in check_children(2026, [one])}
+    one.episodes[1].initial_cpc = None
+    one.episodes[1].cp_plans[0].start = D(2025, 3, 31)  # the year before
+    assert "2883" not in {x.code for x in check_children(2026, [one])}

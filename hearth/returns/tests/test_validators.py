@@ -20,7 +20,7 @@ from django.db import transaction
 
 from hearth.demo.generator import generate
 from hearth.returns.cin import Header, write_cin_xml
-from hearth.returns.cin_rules import CHECKS, check_children
+from hearth.returns.cin_rules import CHECKS, RETURN_LEVEL, check_children
 from hearth.returns.exports import cin_export
 from hearth.returns.gazetteer import return_gazetteer
 from hearth.returns.ssda903 import check_903, ssda903_return, write_folder
@@ -30,16 +30,18 @@ from hearth.returns.validators import CIN, LAC, ensure_venv, run_cin_validator, 
 
 pytestmark = [pytest.mark.validators]
 
-# Validator errors allowed on the generated authority, and why. Not a query rule nor one
-# needing last year's return, but a deliberate choice: the generator's census is otherwise
-# clean, and Hearth's own checks find nothing but queries on it (asserted below).
+# Validator errors allowed on the generated authority, and why: our choices. Not a query
+# rule nor one needing last year's return, but a deliberate choice; Hearth's own checks
+# report it too (asserted below), so the data quality page shows what the DfE would.
 ALLOWED_VALIDATOR_ERRORS = {
     "1530": "Rule 1530: characters 2-4 of a UPN must be a post-April-1998 LA code or a "
-    "recognised pseudo-LA code. The demo generator gives every UPN the LA number 999, which "
-    "is neither, on purpose: a synthetic UPN can then never be a real pupil's (any real or "
-    "pseudo-LA number could collide with one). Hearth's own checks leave 1530 to the "
-    "validator, which holds the list of LA codes.",
+    "recognised pseudo-LA code (codelists/upn_la_codes.toml). The demo generator gives "
+    "every UPN the LA number 999, which is neither, on purpose: a synthetic UPN can then "
+    "never be a real pupil's. No code on the rule's list is known to be reserved or never "
+    "issued, so any of them could collide with a real UPN.",
 }
+# csc-validator-be-cin 0.1.13 defects: none that stop a clean return passing; the rules
+# it cannot see broken are below (VALIDATOR_BLIND).
 # Rules where csc-validator-be-cin 0.1.13 does not report a broken record in a file in the
 # DfE format (observed with the mutations in cin_cases.py), so agreement cannot be asked.
 VALIDATOR_BLIND = {
@@ -77,9 +79,10 @@ def test_generated_authority_census_passes_the_validator(cin_validator, tmp_path
     errors = {i.rule for i in issues if not i.rule.endswith("Q")}
     assert errors <= set(ALLOWED_VALIDATOR_ERRORS), errors - set(ALLOWED_VALIDATOR_ERRORS)
     ours = {x.code for x in findings if not x.is_query}
-    assert not ours, ours  # no generator gaps left: Hearth finds nothing but queries
+    # No generator gaps left: Hearth finds nothing but queries and our choices (1530).
+    assert ours <= set(ALLOWED_VALIDATOR_ERRORS), ours - set(ALLOWED_VALIDATOR_ERRORS)
 
-    comparable = set(CHECKS) - set(VALIDATOR_BLIND)
+    comparable = (set(CHECKS) | RETURN_LEVEL) - set(VALIDATOR_BLIND)
     theirs = {(i.rule, i.child) for i in issues if i.rule in comparable}
     assert {(x.code, x.child) for x in findings if x.code in comparable} == theirs
 
@@ -92,15 +95,16 @@ def test_broken_records_fail_the_same_rules_in_hearth_and_the_validator(cin_vali
     with path.open("w") as out:
         write_cin_xml(Header(year=2026, lea="201", created=created), children, out)
     issues, _seconds = run_cin_validator(path, 2026)
-    comparable = set(CHECKS) - set(VALIDATOR_BLIND)
+    comparable = (set(CHECKS) | RETURN_LEVEL) - set(VALIDATOR_BLIND)
     theirs = _by_child((i.rule, i.child) for i in issues if i.rule in comparable)
     ours = _by_child((x.code, x.child) for x in check_children(2026, children))
 
     compared = [code for code in MUTATIONS if code in comparable]
     assert len(compared) >= 30
     for code in compared:
-        child = target[code]
-        assert code in theirs[child], f"the validator misses {code} on {child}"
+        # A rule on the whole return is reported with no child, by both.
+        child = "" if code in RETURN_LEVEL else target[code]
+        assert code in theirs[child], f"the validator misses {code} on {child or 'the return'}"
         assert ours[child] & comparable == theirs[child], child
     for child in ("CP00000", "PL00000"):
         assert not ours[child] and not theirs[child]
