@@ -5,8 +5,9 @@ template copy in liiatools); lettered values come from `codelists/annex_a.toml` 
 DfE code lists. Lists 1 to 8 cover the 6 months before the inspection date, lists 10 and
 11 the 12 months before it; list 9 is the care leavers on the date.
 
-Hearth holds no early help assessments (list 2) or prospective adopters (list 11) yet:
-those sheets carry the template's headers and no rows.
+Hearth holds no early help assessments: list 2 carries the template's headers and a note
+row saying so (NOTES), never an empty sheet that reads as "none took place". List 11 is
+one row per individual prospective adopter, with their family's dates.
 """
 
 from __future__ import annotations
@@ -111,6 +112,11 @@ LISTS: dict[str, tuple[str, list[str]]] = {
                              "Reason for leaving adoption process"]),
 }  # fmt: skip
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# A row under the headers of a list Hearth cannot fill, so the sheet says why it is empty.
+NOTES: dict[str, str] = {
+    "List 2": "Hearth holds no early help assessments: this list is not produced from the "
+    "record and must come from the system that holds early help.",
+}
 
 
 @cache
@@ -237,6 +243,8 @@ class _People:
 def annex_a_lists(on: dt.date) -> Lists:
     """Every list for an inspection on `on`, as rows under the template's headers."""
     from hearth.care.models import (
+        Adopter,
+        AdopterApplication,
         Adoption,
         CareLeaver,
         CareLeaverContact,
@@ -345,7 +353,27 @@ def annex_a_lists(on: dt.date) -> Lists:
         .filter(should_be_placed_on__lte=on)
         .values()
     )
+    # List 11: adopters in contact with the agency in the 12 months: enquired by the date,
+    # and neither left the process nor had an adoption order before the 12 months.
+    families: dict[int, dict[str, Any]] = {
+        a["id"]: dict(a)
+        for a in AdopterApplication.objects.filter(enquiry_on__lte=on)
+        .exclude(left_on__lt=twelve)
+        .exclude(adoption_order_on__lt=twelve)
+        .values()
+    }
+    adopters = _rows(
+        Adopter.objects.filter(application_id__in=list(families))
+        .order_by("application__enquiry_on", "application_id", "pk")
+        .values("application_id", "person_id")
+    )
+    references = dict(
+        AdopterApplication.objects.filter(
+            pk__in={a["family_id"] for a in adoptions if a["family_id"]}
+        ).values_list("pk", "reference")
+    )
     ids = {c["person_id"] for c in contacts} | {e["person_id"] for e in episodes}
+    ids |= {a["person_id"] for a in adopters}
     ids |= {a["person_id"] for a in assessments} | {s["person_id"] for s in s47s}
     ids |= {p["person_id"] for p in plans} | {e["person_id"] for e in care_eps}
     ids |= {c["person_id"] for c in leavers} | {a["person_id"] for a in adoptions}
@@ -432,13 +460,45 @@ def annex_a_lists(on: dt.date) -> Lists:
         pid = ad["person_id"]
         cols = people.columns(pid)
         rows["List 10"].append(
-            [cols[0], "", cols[1], cols[2], cols[3], cols[4], people.disability(pid),
+            [cols[0], references.get(ad["family_id"], ""), cols[1], cols[2], cols[3], cols[4],
+             people.disability(pid),
              day(_period_start(care_eps, ad["period_id"])), day(ad["should_be_placed_on"]),
              day(ad["placement_order_on"]), day(ad["matched_on"]), day(ad["placed_on"]),
              day(ad["adoption_order_on"]), day(ad["reversed_on"]), ad["reversed_reason"],
              day(ad["ffa_placed_on"])]
         )  # fmt: skip
+    _list11(rows["List 11"], adopters, families, people, on)
     return Lists(on=on, rows=rows)
+
+
+def _list11(
+    out: list[list[Any]],
+    adopters: list[dict[str, Any]],
+    families: dict[int, dict[str, Any]],
+    people: _People,
+    on: dt.date,
+) -> None:
+    """One row per individual adopter; the family's dates as they stood on the date."""
+    reasons = values("adopter_left_reason")
+
+    def upto(value: dt.date | None) -> str:
+        return day(value if value and value <= on else None)
+
+    for a in adopters:
+        fam = families[a["application_id"]]
+        cols = people.columns(a["person_id"])
+        left = fam["left_on"] if fam["left_on"] and fam["left_on"] <= on else None
+        placed = fam["placed_on"] if fam["placed_on"] and fam["placed_on"] <= on else None
+        out.append(
+            [cols[0], fam["reference"], cols[1], cols[2], people.disability(a["person_id"]),
+             yn(fam["fostering_for_adoption"]), upto(fam["enquiry_on"]),
+             upto(fam["stage1_started_on"]), upto(fam["stage1_ended_on"]),
+             upto(fam["stage2_started_on"]), upto(fam["stage2_ended_on"]),
+             upto(fam["applied_on"]), upto(fam["approved_on"]), upto(fam["matched_on"]),
+             day(placed), fam["children_placed"] if placed else None,
+             upto(fam["adoption_order_on"]), day(left),
+             reasons.get(fam["left_reason"], "") if left else ""]
+        )  # fmt: skip
 
 
 def _rows(rows: Iterable[Any]) -> list[dict[str, Any]]:
@@ -554,4 +614,8 @@ def write_workbook(lists: Lists, path: Path) -> None:
         sheet.append(header_cells)
         for row in lists.rows[name]:
             sheet.append(row)
+        if name in NOTES and not lists.rows[name]:
+            note = WriteOnlyCell(sheet, value=NOTES[name])
+            note.font = Font(italic=True)
+            sheet.append([note])
     book.save(path)
