@@ -9,10 +9,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from hearth.accounts.models import ServiceArea, User
 from hearth.care.models import (
     AdopterApplication,
     Carer,
     CarerKind,
+    Eligibility,
     LeftAdoptionReason,
     NoticeReason,
     VisitBasis,
@@ -457,6 +459,38 @@ class AdopterFamilyForm(forms.ModelForm[AdopterApplication]):
 
     def clean_second_adopter(self) -> Person | None:
         return self._person("second_adopter")
+
+
+class AdviserField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.team.name})" if obj.team_id else str(obj.full_name)
+
+
+class CareLeaverForm(forms.Form):
+    """A young person's leaving care category, adviser and pathway plan; the services
+    check the category against their age and the date they left care."""
+
+    eligibility = forms.ChoiceField(
+        label="Leaving care category", widget=forms.RadioSelect, choices=Eligibility.choices
+    )
+    left_care_on = _date("Date they left care (if they have)", required=False)
+    personal_adviser = AdviserField(
+        label="Personal adviser", required=False, queryset=User.objects.none(),
+        empty_label="Not allocated yet",
+    )  # fmt: skip
+    pathway_plan_on = _date("Date of the pathway plan or its last review", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Advisers and workers of the leaving care and children in care teams.
+        self.fields["personal_adviser"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                is_active=True,
+                team__service_area__in=[ServiceArea.LEAVING_CARE, ServiceArea.CHILDREN_IN_CARE],
+            )
+            .select_related("team")
+            .order_by("full_name")
+        )
 
 
 class IROContactForm(forms.Form):

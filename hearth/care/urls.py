@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("periods/<int:pk>/iro-contacts/new/", views.iro_contact, name="iro_contact"),
     path("placements/<int:pk>/facts/", views.facts, name="facts"),
     path("children/<int:person_id>/contacts/new/", views.contact, name="contact"),
+    path("children/<int:person_id>/leaving-care/", views.care_leaver, name="care_leaver"),
     path("carers/", views.carers, name="carers"),
     path("carers/new/", views.carer_edit, name="carer_new"),
     path("carers/<int:pk>/", views.carer_edit, name="carer_edit"),

@@ -22,7 +22,14 @@ from django.utils import timezone
 from hearth.accounts.models import User
 from hearth.care import forms as cf
 from hearth.care import policy, search, selectors, services
-from hearth.care.models import AdopterApplication, Carer, CarerKind, PeriodOfCare, Placement
+from hearth.care.models import (
+    AdopterApplication,
+    CareLeaver,
+    Carer,
+    CarerKind,
+    PeriodOfCare,
+    Placement,
+)
 from hearth.core.codelists import codelist
 from hearth.core.forms import apply_service_errors
 from hearth.core.models import ConflictError
@@ -557,6 +564,26 @@ def contact(request: HttpRequest, person_id: int) -> HttpResponse:
         ),
         title="Record contact around a birthday",
         success="Contact recorded",
+    )
+
+
+def care_leaver(request: HttpRequest, person_id: int) -> HttpResponse:
+    _gate(request, person_id, "edit")
+    person = get_object_or_404(Person, pk=person_id)
+    row = CareLeaver.objects.filter(person=person).first()
+    initial: dict[str, Any] = {}
+    if row is not None:
+        initial = {"eligibility": row.eligibility, "left_care_on": row.left_care_on,
+                   "personal_adviser": row.personal_adviser_id,
+                   "pathway_plan_on": row.pathway_plan_on}  # fmt: skip
+    form = cf.CareLeaverForm(request.POST or None, initial=initial)
+    return _record(
+        request,
+        person,
+        form,
+        partial(services.care_leaver_record, person=person),
+        title="Leaving care",
+        success="Leaving care details saved",
     )
 
 

@@ -122,6 +122,7 @@ def test_other_care_pages_pass_axe(page: Page, live_server, care):
         f"/care/placements/{placement.pk}/facts/",
         f"/care/placements/{placement.pk}/visits/new/",
         f"/care/children/{care.child.pk}/contacts/new/",
+        f"/care/children/{care.child.pk}/leaving-care/",
     ):
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -313,3 +313,26 @@ def test_children_in_care_teams_find_care_from_the_menu_and_the_case_page(care, 
     person = care.child
     case_page = login(care.worker).get(f"/casework/children/{person.pk}/").content.decode()
     assert f'href="/care/children/{person.pk}/"' in case_page
+
+
+def test_leaving_care_page_checks_the_category_against_age_and_leaving(care, login):
+    care.child.date_of_birth = D(2010, 3, 14)  # 16 on the fixed clock
+    care.child.save()
+    care.team.service_area = "children_in_care"  # its workers may be personal advisers
+    care.team.save()
+    period = care.start(start_date=D(2025, 1, 6))
+    services.care_period_end(acting_user=care.worker, period=period, on=D(2026, 5, 1),
+                             reason="E5")  # fmt: skip
+    client = login(care.worker)
+    assert "Record leaving care details" in _text(client.get(f"/care/children/{care.child.pk}/"))
+    url = f"/care/children/{care.child.pk}/leaving-care/"
+    page = _text(client.post(url, {"eligibility": "relevant", **_date("pathway_plan_on",
+                                                                     D(2026, 6, 1))}))  # fmt: skip
+    assert "left care after their 16th birthday" in page and 'value="2026"' in page
+    response = client.post(url, {"eligibility": "relevant", "personal_adviser": care.worker.pk,
+                                 **_date("left_care_on", D(2026, 5, 1)),
+                                 **_date("pathway_plan_on", D(2026, 6, 1))})  # fmt: skip
+    assert response.status_code == 302
+    summary = _text(client.get(f"/care/children/{care.child.pk}/"))
+    assert "Relevant" in summary and "next review by 1 December 2026" in summary
+    assert login(care.outsider).get(url).status_code == 404
