@@ -1413,8 +1413,14 @@ def adopter_application_save(
         raise ValidationError({"left_reason": ["Say why they left the adoption process"]})
     if application.left_reason and not application.left_on:
         raise ValidationError({"left_on": ["Enter the date they left the adoption process"]})
-    if application.left_on and application.left_on < application.enquiry_on:
-        raise ValidationError({"left_on": ["They cannot leave before their enquiry"]})
+    if application.left_on:
+        _not_future("left_on", application.left_on)
+        after = [label for field, label in ADOPTER_STEPS
+                 if (day := getattr(application, field)) and day > application.left_on]  # fmt: skip
+        if after:
+            raise ValidationError(
+                {"left_on": [f"They left the adoption process before {after[0]}"]}
+            )
     if adopters is not None:
         if not 1 <= len({p.pk for p in adopters}) == len(adopters) <= 2:
             raise ValidationError({"adopters": ["A family has one or two different adopters"]})

@@ -46,7 +46,10 @@ def test_family_journey_in_order_and_leaving_needs_a_reason(care, f):
     family.approved_on, family.left_on = None, D(2025, 9, 1)
     with pytest.raises(ValidationError, match="Say why they left"):
         services.adopter_application_save(acting_user=care.worker, application=family)
-    family.left_reason = "1"
+    family.left_reason, family.left_on = "1", D(2025, 7, 1)
+    with pytest.raises(ValidationError, match="left the adoption process before stage 2 ending"):
+        services.adopter_application_save(acting_user=care.worker, application=family)
+    family.left_on = D(2025, 8, 5)
     services.adopter_application_save(acting_user=care.worker, application=family)
     assert AdopterApplication.objects.get().get_left_reason_display() == "Adopter withdrew"
     with pytest.raises(PermissionDenied):
