@@ -161,6 +161,12 @@ def report_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     the Save draft button does the same."""
     item = _report(request, pk)
     user = _user(request)
+    if not item.is_editable:  # (`_report` has checked the user may read it)
+        # Submitted since the page was opened, often by this same person a moment ago
+        # (the last autosave can land after the Submit button's own post): say so.
+        state = item.get_state_display().lower()
+        text = f"Not saved here: the report is now {state} and can no longer change."
+        return render(request, "documents/_autosave_status.html", {"report": item, "error": text})
     if not services.can_write(user, item):
         raise PermissionDenied
     form = ReportForm(request.POST, sections=sections_for(item.kind))

@@ -412,3 +412,26 @@ def test_the_authors_unfinished_reports_for_my_work(cw, conference):
     services.report_return(acting_user=cw.manager, report=report, comments="More on school.")
     assert [r.state for r in selectors.reports_to_finish(cw.worker)] == ["returned"]
     assert list(selectors.reports_to_finish(cw.outsider)) == []
+
+
+def test_an_autosave_landing_after_the_submit_is_told_not_refused(cw, conference, login):
+    # The page's last autosave can reach the server just after its own Submit: it is
+    # answered with what happened (no error in the browser), and writes nothing.
+    report = _submitted(cw, conference)
+    versions = report.versions.count()
+    client = login(cw.worker)
+    response = client.post(
+        reverse("documents:report_autosave", args=[report.pk]),
+        {**report.sections, "analysis": "Typed just before Submit", "version": report.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert b"now waiting for the manager and can no longer change" in response.content
+    assert b'hx-swap-oob="true"' not in response.content
+    report.refresh_from_db()
+    assert "Typed just before Submit" not in report.text("analysis")
+    assert report.versions.count() == versions
+    # Someone who may not read the child's case learns nothing of it.
+    outsider = login(cw.outsider)
+    url = reverse("documents:report_autosave", args=[report.pk])
+    assert outsider.post(url, {"version": report.version}).status_code == 404
