@@ -5,7 +5,6 @@ record by the view (`initial`), so nobody types a fact Hearth already holds."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,9 +23,8 @@ from hearth.casework.models import (
     StrategyDecision,
 )
 from hearth.core.codelists import codelist
-from hearth.core.forms import DateField
+from hearth.core.forms import DateField, parse_time, set_choices
 
-_TIME = re.compile(r"^\s*(\d{1,2})[:.]?(\d{2})\s*$")
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
 
@@ -39,12 +37,6 @@ def _yes_no(label: str, help_text: str = "") -> forms.ChoiceField:
 
 def yes(value: str) -> bool:
     return value == "yes"
-
-
-def set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
 
 
 def _date(label: str, required: bool = True, help_text: str = "") -> DateField:
@@ -265,12 +257,10 @@ def _moment(data: dict[str, Any], day_field: str, time_field: str) -> dt.datetim
 
 
 def clean_time(value: str) -> dt.time:
-    match = _TIME.match(value or "")
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if hour < 24 and minute < 60:
-            return dt.time(hour, minute)
-    raise ValidationError("Enter the time like 14:30")
+    time = parse_time(value)
+    if time is None:
+        raise ValidationError("Enter the time like 14:30")
+    return time
 
 
 AGENCIES = list(Agency.choices)

@@ -1,8 +1,11 @@
-"""Form parts shared by every app: the GOV.UK date input and a base form."""
+"""Form parts shared by every app: the GOV.UK date input, a time typed on the 24-hour
+clock, choices set when a form is made, and a service's errors put on a form."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -64,6 +67,28 @@ class DateField(forms.MultiValueField):
         self, data_list: list[Any]
     ) -> dt.date | None:  # pragma: no cover - clean() decides
         return None
+
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.]?(\d{2})\s*$")
+
+
+def parse_time(value: str | None) -> dt.time | None:
+    """A time typed on the 24-hour clock ("14:30", "14.30", "1430", "9:05"), or None when
+    it is not one (each form says what it expected)."""
+    match = _TIME.match(value or "")
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour < 24 and minute < 60:
+            return dt.time(hour, minute)
+    return None
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Iterable[tuple[Any, str]]) -> None:
+    """Give a choice field its choices as the form is made: code lists follow their
+    validity dates and teams or people change, so they cannot be fixed on the class."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = list(choices)
 
 
 def apply_service_errors(

@@ -4,7 +4,6 @@ rules (what a contact needs before it can be submitted, who may decide)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
@@ -12,12 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from hearth.accounts.models import Organisation, OrganisationKind, ServiceArea, Team
-from hearth.core.forms import DateField
+from hearth.core.forms import DateField, parse_time, set_choices
 from hearth.frontdoor.clock import describe_deadline
 from hearth.frontdoor.codes import category_choices, referrer_choices
 from hearth.frontdoor.models import Consent, ContactMethod, Decision, Rag
-
-_TIME = re.compile(r"^\s*(\d{1,2})[:.]?(\d{2})\s*$")
 
 # Form fields that stand for a model field in the services' error messages.
 SERVICE_FIELD = {"received_at": "received_date", "people": "q"}
@@ -95,25 +92,20 @@ class ContactForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         # Code lists are read when the form is made, so choices follow their validity dates.
-        self._choices("referrer_kind", [("", "Choose who made the contact"), *referrer_choices()])
-        self._choices("categories", category_choices())
-        self._choices("not_mobile", [(str(pk), name) for pk, name in children or []])
-
-    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
+        set_choices(
+            self, "referrer_kind", [("", "Choose who made the contact"), *referrer_choices()]
+        )
+        set_choices(self, "categories", category_choices())
+        set_choices(self, "not_mobile", [(str(pk), name) for pk, name in children or []])
 
     def clean_received_time(self) -> dt.time | None:
         value = self.cleaned_data["received_time"]
         if not value:
             return None
-        match = _TIME.match(value)
-        if match:
-            hour, minute = int(match.group(1)), int(match.group(2))
-            if hour < 24 and minute < 60:
-                return dt.time(hour, minute)
-        raise ValidationError("Enter the time received like 14:30")
+        time = parse_time(value)
+        if time is None:
+            raise ValidationError("Enter the time received like 14:30")
+        return time
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -205,12 +197,11 @@ class RatingForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "rating")
         super().__init__(*args, **kwargs)
-        field = self.fields["rag"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [
+        ratings = [
             (value, f"{label} – partners answer within {describe_deadline(value)}")
             for value, label in Rag.choices
         ]
+        set_choices(self, "rag", ratings)
 
 
 class RequestsForm(forms.Form):
@@ -227,15 +218,15 @@ class RequestsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "requests")
         super().__init__(*args, **kwargs)
-        field = self.fields["organisations"]
-        assert isinstance(field, forms.ChoiceField)
         kinds = dict(OrganisationKind.choices)
-        field.choices = [
-            (str(o.pk), f"{o.name} ({kinds.get(o.kind, o.kind)})")
-            for o in Organisation.objects.exclude(kind=OrganisationKind.OTHER).order_by(
-                "kind", "name"
-            )
-        ]
+        agencies = Organisation.objects.exclude(kind=OrganisationKind.OTHER).order_by(
+            "kind", "name"
+        )
+        set_choices(
+            self,
+            "organisations",
+            [(str(o.pk), f"{o.name} ({kinds.get(o.kind, o.kind)})") for o in agencies],
+        )
 
     def chosen(self) -> list[Organisation]:
         ids = [int(v) for v in self.cleaned_data.get("organisations", [])]
@@ -275,12 +266,10 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "decision")
         super().__init__(*args, **kwargs)
-        field = self.fields["team"]
-        assert isinstance(field, forms.ChoiceField)
         teams = Team.objects.filter(
             service_area__in=[ServiceArea.ASSESSMENT, ServiceArea.CHILD_PROTECTION]
         ).order_by("name")
-        field.choices = [("", "Choose a team"), *((str(t.pk), t.name) for t in teams)]
+        set_choices(self, "team", [("", "Choose a team"), *((str(t.pk), t.name) for t in teams)])
 
     def team_value(self) -> Team | None:
         pk = self.cleaned_data.get("team")
