@@ -77,9 +77,11 @@ from hearth.timescales.engine import Timescales
 if TYPE_CHECKING:
     from hearth.demo.generator import Context
 
-# Shares (illustrative): referrals closed without an assessment, assessments on time,
-# conferences on time, visits on time, visits with no access.
-NO_ASSESSMENT = {"RC8": 0.75, "RC9": 0.5}
+# Shares (illustrative): assessments on time, conferences on time, visits on time,
+# visits with no access. Referrals closed without an assessment are the front door's
+# (`contacts.CLOSED_PATHS`); an episode closed RC8/RC9 otherwise was assessed (the codes
+# say "after assessment").
+AFTER_ASSESSMENT = frozenset({"RC8", "RC9"})
 ASSESSMENT_ON_TIME = 0.85
 ICPC_ON_TIME = 0.8
 VISIT_ON_TIME = 0.85
@@ -87,10 +89,15 @@ NO_ACCESS = 0.07
 OTHER_NOTE = 0.3  # a phone call, meeting or oversight note after a visit
 CIC_EARLIER_PLAN = 0.15
 PLAN_AFTER_S47_OPEN = 0.85  # children with the child protection team now
-PLAN_AFTER_S47_CLOSED = 0.5  # earlier spells of child protection work
+PLAN_AFTER_S47_CLOSED = 0.4  # earlier spells of child protection work
 S47_NO_PLAN = 0.1  # assessed children whose enquiry found no likely significant harm
+MIN_PLAN_DAYS = 28  # a child protection plan that ended lasted at least this long
 ACTION_LATE_DAYS = 60  # a plan's action still not done is at most this late
-CLOSING_SHARE = 0.8  # open assessments done, no plan: closure waiting for sign-off
+CLOSING_SHARE = 0.92  # recent open assessments needing no plan: closure when done
+RECENT_S47_CIN_PLAN = 0.3  # a recent enquiry that found no significant harm: a CIN plan
+# Open assessment-team work referred longer ago than this is a child in need plan
+# (generator.CIN_PLAN_FOR), not an assessment waiting to close.
+CLOSING_BEFORE_DAYS = 120
 ASSESSING_DAYS = 70  # an open assessment-team episode younger than this is still assessed
 CATEGORIES = (("NEG", 0.5), ("EMO", 0.3), ("PHY", 0.1), ("SAB", 0.04), ("MUL", 0.06))
 AGENCIES = (
@@ -239,6 +246,7 @@ class _Histories:
             if code != "21" and factors.is_valid(code, early) and factors.is_valid(code, late)
         ]
         self.plans_before: dict[int, int] = defaultdict(int)  # child: CP plans so far
+        self.misses: dict[int, int] = {}  # child: no-access visits at the end of the last
         surnames = [s for h in data.HERITAGES for s in h.surnames[:20]]
         given = [g for h in data.HERITAGES for g in (*h.female[:10], *h.male[:10])]
         self.names = [f"{self.rng.choice(given)} {self.rng.choice(surnames)}" for _ in range(300)]
@@ -344,9 +352,15 @@ class _Histories:
         episode = _Row(CINEpisode, pk=ep.pk, person_id=ep.child, referral_date=ep.referral)
         if ep.closure is not None:
             self.closure(ep)
-        if ep.reason in NO_ASSESSMENT and rng.random() < NO_ASSESSMENT[ep.reason]:
-            return  # closed at the referral stage: no further action or early help
+        path = self.ctx.episode_paths.get(ep.pk)
+        if path == "nfa":
+            return  # closed at the referral: no further action, or early help
         open_ = ep.closure is None
+        if path == "s47":
+            # A strategy discussion and an enquiry that found no likely significant
+            # harm; closed with no plan.
+            self.protection(ep, episode, end, ongoing=False, plan=False, cin_plan=False)
+            return
         in_care = ep.area in (ServiceArea.CHILDREN_IN_CARE, ServiceArea.LEAVING_CARE)
         if ep.area == ServiceArea.CHILD_PROTECTION:
             wanted = rng.random() < (PLAN_AFTER_S47_OPEN if open_ else PLAN_AFTER_S47_CLOSED)
@@ -355,10 +369,15 @@ class _Histories:
         if in_care and rng.random() < CIC_EARLIER_PLAN:
             self.protection(ep, episode, end, ongoing=False, plan=True)
             return
-        if not in_care and ep.reason not in NO_ASSESSMENT and rng.random() < S47_NO_PLAN:
-            self.protection(ep, episode, end, ongoing=open_, plan=False)
+        age = (self.today - ep.referral).days
+        # Open work referred recently: an assessment under way or just done, most
+        # needing no plan; work referred longer ago is a child in need plan.
+        recent = open_ and not in_care and age <= CLOSING_BEFORE_DAYS
+        if not in_care and ep.reason not in AFTER_ASSESSMENT and rng.random() < S47_NO_PLAN:
+            plan_after = not recent or rng.random() < RECENT_S47_CIN_PLAN
+            self.protection(ep, episode, end, ongoing=open_, plan=False, cin_plan=plan_after)
             return
-        assessing = open_ and (self.today - ep.referral).days < ASSESSING_DAYS
+        assessing = open_ and age < ASSESSING_DAYS
         outcome = AssessmentOutcome.CIN_PLAN
         if ep.reason == "RC8":
             outcome = AssessmentOutcome.NFA
@@ -366,13 +385,13 @@ class _Histories:
             outcome = AssessmentOutcome.EARLY_HELP
         elif ep.area in (ServiceArea.CHILDREN_IN_CARE, ServiceArea.LEAVING_CARE):
             outcome = AssessmentOutcome.CIN_PLAN
-        if open_ and not in_care and not assessing and rng.random() < CLOSING_SHARE:
-            # Assessed, no plan needed: the worker has asked to close the episode and
-            # it waits for a manager's sign-off.
+        if recent and rng.random() < CLOSING_SHARE:
+            # No plan needed: once the assessment is done the worker asks to close the
+            # episode, and it waits for a manager's sign-off.
             outcome = _pick(
                 rng, ((AssessmentOutcome.NFA, 0.5), (AssessmentOutcome.EARLY_HELP, 0.5))
             )
-            authorised = self.assessment(ep, episode, end, outcome, finish=True)
+            authorised = self.assessment(ep, episode, end, outcome, finish=not assessing)
             if authorised is not None:
                 self.closure_requested(ep, authorised, outcome)
             return
@@ -484,11 +503,18 @@ class _Histories:
 
     # Child protection ---------------------------------------------------------------------
     def protection(
-        self, ep: _Ep, episode: _Row, end: dt.date, *, ongoing: bool, plan: bool
+        self,
+        ep: _Ep,
+        episode: _Row,
+        end: dt.date,
+        *,
+        ongoing: bool,
+        plan: bool,
+        cin_plan: bool = True,
     ) -> None:
         """Strategy discussion and section 47 enquiry; with `plan`, the initial
         conference that starts a child protection plan, otherwise concerns not
-        substantiated and a child in need plan."""
+        substantiated and (with `cin_plan`) a child in need plan."""
         rng = self.rng
         held = min(self.wd(ep.referral, rng.choice((0, 0, 1, 2, 5))), end)
         recent = held >= self.today - dt.timedelta(days=ASSESSING_DAYS)
@@ -513,13 +539,18 @@ class _Histories:
             created_by_id=ep.worker,
         )
         if not plan:
-            self.no_conference(ep, episode, enquiry, end, ongoing=ongoing)
+            self.no_conference(ep, episode, enquiry, end, ongoing=ongoing, cin_plan=cin_plan)
             return
         if rng.random() < ICPC_ON_TIME:
             icpc = self.wd(held, rng.randint(7, 15))
         else:
             icpc = self.wd(held, rng.randint(16, 28))
-        icpc = min(icpc, end) if not ongoing else icpc
+        if not ongoing and (end - icpc).days < MIN_PLAN_DAYS:
+            # Work that ended too soon after the conference would have been due for a
+            # plan to run (a plan lasts at least a day, CIN rule 8840; here at least a
+            # few weeks): the enquiry found no likely significant harm instead.
+            self.no_conference(ep, episode, enquiry, end, ongoing=False, cin_plan=False)
+            return
         chair = rng.choice(self.chairs) if self.chairs else None
         completed = min(self.wd(held, rng.randint(4, 10)), icpc, end)
         if completed < self.today:
@@ -578,9 +609,10 @@ class _Histories:
         end: dt.date,
         *,
         ongoing: bool,
+        cin_plan: bool = True,
     ) -> None:
         """The enquiry found no likelihood of significant harm: no conference (CIN
-        ICPCnotRequired), a child in need plan instead."""
+        ICPCnotRequired); a child in need plan instead, with `cin_plan`."""
         rng = self.rng
         completed = min(self.wd(enquiry.started_on, rng.randint(4, 10)), end)
         if completed >= self.today:
@@ -592,7 +624,7 @@ class _Histories:
         enquiry.icpc_required = False
         self.with_due(enquiry)
         start = min(self.wd(completed, rng.randint(1, 5)), end)
-        if start < self.today:
+        if cin_plan and start < self.today:
             self.cin_plan(ep, episode, start, None if ongoing else end)
 
     def strategy(self, ep: _Ep, held: dt.date) -> int:
@@ -684,8 +716,9 @@ class _Histories:
             # Months to years: the last review (which ends the plan) before the closure.
             length = rng.choice((90, 180, 270, 365, 540, 730))
             stop = min(plan_end, start + dt.timedelta(days=length))
-            if stop <= start:
-                stop = start
+            # `protection` leaves at least MIN_PLAN_DAYS before the closure: a plan
+            # never starts and ends on the same day (CIN rule 8840).
+            assert stop > start, (start, plan_end)
         # Review conferences: the first within 3 months, then at most every 6.
         reviews: list[dt.date] = []
         due = add_months(start, 3)
@@ -848,7 +881,8 @@ class _Histories:
         was seen alone."""
         rng = self.rng
         last_alone: dt.date | None = None
-        misses = 0
+        # No-access visits in a row so far, carried from the child's earlier episode.
+        misses = self.misses.get(ep.child, 0)
         day = start
         while True:
             if every is None:
@@ -910,6 +944,7 @@ class _Histories:
                         text=NOTE_TEXT[kind],
                         created_at=at,
                     )
+        self.misses[ep.child] = misses
         return last_alone
 
 

@@ -79,8 +79,8 @@ from hearth.timescales.calendar import WorkingCalendar, working_calendar
 if TYPE_CHECKING:
     from hearth.demo.generator import ChildFact, Context, WorkFact
 
-CONTACTS_PER_CHILD_PER_MONTH = 0.03  # about 3 per 100 children a month
-REFERRAL_SHARE = 1 / 3
+CONTACTS_PER_CHILD_PER_MONTH = 0.0325  # about 3 per 100 children a month
+REFERRAL_SHARE = 0.36  # about a third
 WINDOW_DAYS = 365
 # Contacts older than this were all decided: only the families being screened now
 # (an open involvement with a front-door team) have undecided ones.
@@ -97,6 +97,14 @@ CASEWORK_AREAS = frozenset(
 # worked with, and a few others, come back again and again.
 KNOWN_WEIGHT, TROUBLED_WEIGHT, TROUBLED_SHARE = 3.0, 5.0, 0.06
 BEFORE_REFERRAL_SHARE = 0.5  # contacts about a referred family that came before it
+# What became of the referrals within the year about families not otherwise worked with
+# (illustrative, for the casework issue's "about 60% of referrals lead to assessments, a
+# share to strategy discussions and section 47 enquiries"): closed at the referral (no
+# further action, or early help; RC8/RC9 with no assessment), closed after an assessment
+# (RC8/RC9), or closed after a section 47 enquiry that found no likely significant harm
+# (RC7: the census refuses RC8/RC9 on an episode with an enquiry, rule 2990).
+CLOSED_PATHS = (("nfa", 0.66), ("assessed", 0.1), ("s47", 0.24))
+CLOSED_SUBSET = 0.2  # a referral about some of a family's children, not all
 PARTNER_STAFF_DOMAIN = "partners.hearth.test"
 PARTNERS_PER_ORGANISATION = 2
 
@@ -416,13 +424,18 @@ class _Builder:
 
     # Episodes ------------------------------------------------------------------
     def episode(
-        self, child: int, referral: int, closure: int | None, area: str, source: Source
+        self,
+        child: int,
+        referral: int,
+        closure: int | None,
+        area: str,
+        source: Source,
+        reason: str = "",
     ) -> int:
         ctx = self.ctx
         rng = self.rng
         pk = ctx.pk(CINEpisode)
-        reason = ""
-        if closure is not None:
+        if closure is not None and not reason:
             if area == ServiceArea.ASSESSMENT:
                 reason = _pick(rng, (("RC8", 0.6), ("RC9", 0.3), ("RC7", 0.1)))
             else:
@@ -533,9 +546,14 @@ class _Builder:
         self.plans.append(plan)
 
     def plan_closed_referrals(self, wanted: int) -> None:
-        """Referrals within the year, assessed and closed, for families not otherwise
-        worked with: enough to make the referrals about a third of the contacts."""
+        """Referrals within the year that closed, for families not otherwise worked
+        with: enough to make the referrals about a third of the contacts. Most close at
+        the referral (no further action, or early help) within a working day; some after
+        an assessment; some after a strategy discussion and a section 47 enquiry that
+        found no likely significant harm (`CLOSED_PATHS`; the casework step follows the
+        path recorded in `ctx.episode_paths`)."""
         ctx, rng = self.ctx, self.rng
+        cal = self.time.cal
         candidates = [i for i, f in enumerate(ctx.families) if not f.work]
         workers = ctx.area_workers.get(ServiceArea.ASSESSMENT, [])
         if not workers:
@@ -549,18 +567,32 @@ class _Builder:
             kids = [c for c in self.by_family[family] if c.date_of_birth and self._born_by(c) < day]
             if not kids:
                 continue
-            if len(kids) > 1 and rng.random() < 0.4:
+            if len(kids) > 1 and rng.random() < CLOSED_SUBSET:
                 kids = rng.sample(kids, rng.randint(1, len(kids) - 1))
-            closure = day + rng.randint(25, 70)
+            path = _pick(rng, CLOSED_PATHS)
+            if path == "nfa":
+                # Decided at the referral: closed the same or the next working day
+                # (the census's ReferralNFA).
+                closure = cal.add_working_days(self.time.day(day), rng.choice((0, 1)))
+                closure_day = closure.toordinal()
+            else:
+                closure_day = day + rng.randint(25, 70)
+            # No further action (RC8) or early help (RC9); after an enquiry, RC7.
+            reason = "RC7" if path == "s47" else _pick(rng, (("RC8", 0.7), ("RC9", 0.3)))
             worker = rng.choice(workers)
             source = _pick(rng, self.sources)
-            plan = _Plan(
-                family, day, kids, Decision.REFERRAL, team_id=worker.team.pk, source=source
+            decision = (
+                Decision.STRATEGY_DISCUSSION
+                if path == "s47" and rng.random() < 0.5
+                else Decision.REFERRAL
             )
+            plan = _Plan(family, day, kids, decision, team_id=worker.team.pk, source=source)
             for child in kids:
-                plan.episodes[child.person_id] = self.episode(
-                    child.person_id, day, closure, ServiceArea.ASSESSMENT, source
+                pk = self.episode(
+                    child.person_id, day, closure_day, ServiceArea.ASSESSMENT, source, reason
                 )
+                plan.episodes[child.person_id] = pk
+                ctx.episode_paths[pk] = path
                 ctx.insert(
                     Involvement,
                     pk=ctx.pk(Involvement),
@@ -569,7 +601,7 @@ class _Builder:
                     worker_id=worker.pk,
                     reason="Child and family assessment",
                     started=dt.date.fromordinal(day),
-                    ended=dt.date.fromordinal(closure),
+                    ended=dt.date.fromordinal(closure_day),
                 )
                 ctx.summary.closed_involvements += 1
             self.plans.append(plan)

@@ -78,9 +78,10 @@ CIN_RATE_PER_10K = 330.3
 
 # Share of children with an open involvement (allocated to a worker), and the service
 # areas that hold those families: England's mix of the children in need at 31 March.
-# Children looked after are about 18% of them (17% of the families: they have no unborn
-# child): the issue's "about 60 children in care per 10,000" over England's 330.3
-# children in need per 10,000 (above). England's own rate
+# Children looked after are about 18% of them: the issue's "about 60 children in care
+# per 10,000" over England's 330.3 children in need per 10,000 (above); 20% of the
+# families, as a family in care has no unborn child on the work, and a few in the care
+# team are not looked after today (measured by `step_measures`). England's own rate
 # is 67 per 10,000 (81,770 children, 20.3% of the children in need; DfE "Children looked
 # after in England including adoptions", reporting year 2025, https://explore-education-
 # statistics.service.gov.uk/find-statistics/children-looked-after-in-england-including-
@@ -93,9 +94,9 @@ CIN_RATE_PER_10K = 330.3
 OPEN_SHARE = 0.275
 FRONT_DOOR_SHARE = 0.01
 OPEN_AREAS = (
-    (ServiceArea.ASSESSMENT, 0.705),
+    (ServiceArea.ASSESSMENT, 0.675),
     (ServiceArea.CHILD_PROTECTION, 0.125),
-    (ServiceArea.CHILDREN_IN_CARE, 0.17),
+    (ServiceArea.CHILDREN_IN_CARE, 0.2),
 )
 CHILD_AREAS = (
     ServiceArea.ASSESSMENT,
@@ -341,6 +342,9 @@ class Context:
     families: list[FamilyFact] = field(default_factory=list)
     # Each child's CIN episodes (ids), opened by the front door's referrals.
     cin_episodes: dict[int, list[int]] = field(default_factory=dict)
+    # What became of a closed referral the front door's step made, by episode id
+    # ("nfa", "assessed", "s47": see contacts.CLOSED_PATHS), for the casework step.
+    episode_paths: dict[int, str] = field(default_factory=dict)
     streets: list[Street] = field(default_factory=list)
     first_person: int = 0  # the first person id this run writes
     nhs_next: int = 0
@@ -1393,6 +1397,10 @@ OPEN_FOR: dict[str, tuple[int, int]] = {  # how long ago open work started, in d
     ServiceArea.CHILD_PROTECTION: (30, 900),
     ServiceArea.CHILDREN_IN_CARE: (30, 2500),
 }
+# Open assessment-team work that is a child in need plan, referred months to years ago
+# (casework.CLOSING_BEFORE_DAYS), rather than an assessment under way or just done.
+CIN_PLAN_SHARE = 0.7
+CIN_PLAN_FOR = (366, 1400)
 Allocation = dict[int, tuple[int | None, int | None, str]]  # person: (team, worker, area)
 # An unborn child's referral is at most 40 weeks before the expected date of birth (CIN
 # census rule 8606). Work with a family that began earlier takes the unborn child on when
@@ -1428,7 +1436,10 @@ def _work(
     if roll >= FRONT_DOOR_SHARE + OPEN_SHARE:
         return allocated, today
     area = _pick(rng, OPEN_AREAS)
-    start = today - rng.randint(*OPEN_FOR[area])
+    span = OPEN_FOR[area]
+    if area == ServiceArea.ASSESSMENT and rng.random() < CIN_PLAN_SHARE:
+        span = CIN_PLAN_FOR
+    start = today - rng.randint(*span)
     group = [kid for kid in subjects if _joins(kid, start) <= today]
     if area == ServiceArea.CHILDREN_IN_CARE:
         # Unborn children are not in care; young people of 16 and 17 in care have a

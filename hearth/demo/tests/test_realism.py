@@ -7,10 +7,27 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from django.db.models import Exists, OuterRef, Q
 
+from hearth.care.models import PeriodOfCare
+from hearth.casework.models import (
+    Assessment,
+    ChildProtectionPlan,
+    CINEpisode,
+    CINPlan,
+    Section47Enquiry,
+)
 from hearth.demo import data
-from hearth.demo.generator import Context, _Family, generate, step_families, step_staff
+from hearth.demo.generator import (
+    CIN_RATE_PER_10K,
+    Context,
+    _Family,
+    generate,
+    step_families,
+    step_staff,
+)
 from hearth.people.models import Person, PersonKind, Relationship
+from hearth.timescales.calendar import add_months
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +74,54 @@ def test_an_aunt_never_shares_her_sisters_given_name():
     assert len(sisters) > 4
     for mine, theirs in sisters:
         assert mine != theirs
+
+
+def test_rates_and_referral_outcomes_are_those_the_issues_ask_for():
+    summary = generate(children=3000, seed=21, today=TODAY)
+    # Children in care per 10,000 children of the derived population (issue 6: "about
+    # 60"), the population being the children in need today over England's rate.
+    in_need = (
+        CINEpisode.objects.filter(Q(closure_date__isnull=True) | Q(closure_date__gt=TODAY))
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    population = round(in_need * 10_000 / CIN_RATE_PER_10K)
+    in_care = (
+        PeriodOfCare.objects.filter(
+            start_date__lte=TODAY, person__date_of_birth__gt=add_months(TODAY, -18 * 12)
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=TODAY))
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    assert (summary.children_in_need, summary.child_population) == (in_need, population)
+    assert summary.children_in_care == in_care
+    assert population > 5 * summary.children  # the known children are a small part
+    assert 45 <= in_care * 10_000 / population <= 80
+    # What the year's referrals led to (issue 4: about 60% assessed, a share to
+    # section 47 enquiries, about 1 in 10 to a plan).
+    year = CINEpisode.objects.filter(referral_date__gt=TODAY - dt.timedelta(days=365))
+    n = year.count()
+
+    def share(*models: type) -> float:
+        found = Q()
+        for model in models:
+            found |= Q(Exists(model.objects.filter(episode=OuterRef("pk"))))
+        return year.filter(found).count() / n
+
+    assert n == summary.referrals_in_year and n > summary.children / 5
+    assert 0.5 <= share(Assessment) <= 0.7
+    assert 0.15 <= share(Section47Enquiry) <= 0.35
+    assert 0.06 <= share(ChildProtectionPlan, CINPlan) <= 0.15
+    assert round(100 * share(Assessment), 1) == summary.referrals_assessed_pct
+    # Closed at the referral: no assessment, the census's ReferralNFA (closed within a
+    # working day).
+    quick = year.filter(closure_date__isnull=False, assessments__isnull=True)
+    assert quick.count() > n / 5
+    # Plans that ended ran for weeks at least, never starting and ending on one day
+    # (CIN census rule 8840).
+    ended = ChildProtectionPlan.objects.filter(end_date__isnull=False)
+    assert ended.count() > 20
+    assert min((p.end_date - p.start_date).days for p in ended) >= 28
