@@ -243,7 +243,6 @@ class _People:
 def annex_a_lists(on: dt.date) -> Lists:
     """Every list for an inspection on `on`, as rows under the template's headers."""
     from hearth.care.models import (
-        Adopter,
         AdopterApplication,
         Adoption,
         CareLeaver,
@@ -254,6 +253,7 @@ def annex_a_lists(on: dt.date) -> Lists:
         StatutoryVisit,
         UASCStatus,
     )
+    from hearth.care.selectors import annex_a_adopters
     from hearth.casework.models import (
         Assessment,
         CaseNote,
@@ -353,27 +353,15 @@ def annex_a_lists(on: dt.date) -> Lists:
         .filter(should_be_placed_on__lte=on)
         .values()
     )
-    # List 11: adopters in contact with the agency in the 12 months: enquired by the date,
-    # and neither left the process nor had an adoption order before the 12 months.
-    families: dict[int, dict[str, Any]] = {
-        a["id"]: dict(a)
-        for a in AdopterApplication.objects.filter(enquiry_on__lte=on)
-        .exclude(left_on__lt=twelve)
-        .exclude(adoption_order_on__lt=twelve)
-        .values()
-    }
-    adopters = _rows(
-        Adopter.objects.filter(application_id__in=list(families))
-        .order_by("application__enquiry_on", "application_id", "pk")
-        .values("application_id", "person_id")
-    )
+    # List 11: the care app's reading of the list's scope (adopters in the process at
+    # some time in the 12 months), one row an adopter.
+    adopters = annex_a_adopters(twelve, on)
     references = dict(
         AdopterApplication.objects.filter(
             pk__in={a["family_id"] for a in adoptions if a["family_id"]}
         ).values_list("pk", "reference")
     )
     ids = {c["person_id"] for c in contacts} | {e["person_id"] for e in episodes}
-    ids |= {a["person_id"] for a in adopters}
     ids |= {a["person_id"] for a in assessments} | {s["person_id"] for s in s47s}
     ids |= {p["person_id"] for p in plans} | {e["person_id"] for e in care_eps}
     ids |= {c["person_id"] for c in leavers} | {a["person_id"] for a in adoptions}
@@ -467,37 +455,34 @@ def annex_a_lists(on: dt.date) -> Lists:
              day(ad["adoption_order_on"]), day(ad["reversed_on"]), ad["reversed_reason"],
              day(ad["ffa_placed_on"])]
         )  # fmt: skip
-    _list11(rows["List 11"], adopters, families, people, on)
+    _list11(rows["List 11"], adopters, on)
     return Lists(on=on, rows=rows)
 
 
-def _list11(
-    out: list[list[Any]],
-    adopters: list[dict[str, Any]],
-    families: dict[int, dict[str, Any]],
-    people: _People,
-    on: dt.date,
-) -> None:
-    """One row per individual adopter; the family's dates as they stood on the date."""
+def _list11(out: list[list[Any]], adopters: list[dict[str, Any]], on: dt.date) -> None:
+    """One row per individual adopter with the family's dates as they stood on the date,
+    in the template's values."""
     reasons = values("adopter_left_reason")
 
-    def upto(value: dt.date | None) -> str:
-        return day(value if value and value <= on else None)
+    def upto(value: dt.date | None) -> dt.date | None:
+        return value if value and value <= on else None
 
     for a in adopters:
-        fam = families[a["application_id"]]
-        cols = people.columns(a["person_id"])
-        left = fam["left_on"] if fam["left_on"] and fam["left_on"] <= on else None
-        placed = fam["placed_on"] if fam["placed_on"] and fam["placed_on"] <= on else None
+        codes = set(a["disabilities"])
+        left = upto(a["application__left_on"])
+        placed = upto(a["application__placed_on"])
         out.append(
-            [cols[0], fam["reference"], cols[1], cols[2], people.disability(a["person_id"]),
-             yn(fam["fostering_for_adoption"]), upto(fam["enquiry_on"]),
-             upto(fam["stage1_started_on"]), upto(fam["stage1_ended_on"]),
-             upto(fam["stage2_started_on"]), upto(fam["stage2_ended_on"]),
-             upto(fam["applied_on"]), upto(fam["approved_on"]), upto(fam["matched_on"]),
-             day(placed), fam["children_placed"] if placed else None,
-             upto(fam["adoption_order_on"]), day(left),
-             reasons.get(fam["left_reason"], "") if left else ""]
+            [a["person__local_id"], a["application__reference"],
+             values("gender").get(a["person__sex"], ""),
+             lettered("ethnicity").get(a["person__ethnicity"], ""),
+             yn(None if not codes else codes != {"NONE"}),
+             yn(a["application__fostering_for_adoption"]),
+             *(day(upto(a[f"application__{k}"])) for k in (
+                 "enquiry_on", "stage1_started_on", "stage1_ended_on", "stage2_started_on",
+                 "stage2_ended_on", "applied_on", "approved_on", "matched_on")),
+             day(placed), a["application__children_placed"] if placed else None,
+             day(upto(a["application__adoption_order_on"])), day(left),
+             reasons.get(a["application__left_reason"], "") if left else ""]
         )  # fmt: skip
 
 
