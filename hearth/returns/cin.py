@@ -26,6 +26,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from hearth.timescales.calendar import working_calendar
@@ -127,9 +128,20 @@ class Header:
     created: dt.datetime | None = None
 
 
+# The synthetic authority's LA number in the trial environments (demo, test, bench): 999,
+# on no DfE list, as its UPNs (hearth/demo/data.py).
+SYNTHETIC_LA_NUMBER = "999"
+
+
 def la_number() -> str:
-    """The authority's three-digit DfE LA number (setting HEARTH_LA_NUMBER)."""
-    return str(getattr(settings, "HEARTH_LA_NUMBER", "") or "999")
+    """The authority's three-digit DfE LA number (setting HEARTH_LA_NUMBER). Never guessed
+    for a real authority: without the setting, a production export stops."""
+    number = str(getattr(settings, "HEARTH_LA_NUMBER", "") or "")
+    if number:
+        return number
+    if getattr(settings, "TRIAL", False):
+        return SYNTHETIC_LA_NUMBER
+    raise ImproperlyConfigured("Set HEARTH_LA_NUMBER, the authority's three-digit DfE LA number")
 
 
 # --- From the record ------------------------------------------------------------------------
@@ -286,7 +298,8 @@ def _chunk(person_ids: list[int], period: Period) -> list[CINChild]:
                 start=p["start_date"],
                 end=_upto(p["end_date"], ref),
                 initial_category=p["initial_category"],
-                latest_category=p["latest_category"] or p["initial_category"],
+                # As recorded: a blank latest category is rule 8910, not the initial one.
+                latest_category=p["latest_category"],
                 previous_plans=p["previous_plans"],
                 reviews=[d for d in reviews[p["pk"]] if d > p["start_date"]] or reviews[p["pk"]],
             )

@@ -58,8 +58,10 @@ FILE_NAMES = {
     "SWEpisodes": "sw_episodes.csv",
 }
 Row = dict[str, str]
-# Foster and adoptive placements have no Ofsted URN: the return says XXXXXXX (rule 242).
-NO_URN = frozenset({"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"})
+# Placement types that need no Ofsted URN (rule 218, 2025/26: csc-validator-be-903 0.1.17
+# lac2025_26/rule_218.py); every other placement open in the year needs one.
+URN_NOT_NEEDED = frozenset({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4",
+                            "Z11", "Z12", "Z13", "Z14"})  # fmt: skip
 
 
 def day(value: dt.date | dt.datetime | None) -> str:
@@ -198,7 +200,9 @@ def ssda903_return(year: int) -> Return903:
                 "REASON_PLACE_CHANGE": e["reason_place_change"] if ended else "",
                 "HOME_POST": postcode(e["home_postcode"]),
                 "PL_POST": postcode(e["placement_postcode"]),
-                "URN": e["urn"] or ("XXXXXXX" if e["placement_type"] in NO_URN else ""),
+                # As recorded: "XXXXXXX" only where the record says so (rule 242); a
+                # missing URN is a finding (218), never filled in here.
+                "URN": e["urn"],
             },
         )
     for r in (
@@ -465,6 +469,10 @@ def check_903(ret: Return903) -> list[Finding]:
     for row in ret.tables["Episodes"]:
         if row["CHILD"] in uasc and row["HOME_POST"] and row["PL_POST"]:
             hit("406", row["CHILD"], f"episode from {row['DECOM']}: home postcode given")
+    for row in ret.tables["Episodes"]:
+        ended = parse_day(row["DEC"]) if row["DEC"] else None
+        if not row["URN"] and row["PLACE"] not in URN_NOT_NEEDED and (not ended or ended >= start):
+            hit("218", row["CHILD"], f"{row['PLACE']} placement from {row['DECOM']}: no URN")
     open_at_end: dict[str, bool] = defaultdict(bool)
     for row in ret.tables["Episodes"]:
         if not row["DEC"] and row["LS"] not in {"V3", "V4"}:

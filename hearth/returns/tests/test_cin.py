@@ -7,6 +7,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
 from hearth.audit.models import AuditEvent
@@ -16,7 +17,7 @@ from hearth.casework.models import (
     CINEpisode,
     CINPlan,
 )
-from hearth.returns.cin import Header, cin_children, read_cin_xml, write_cin_xml
+from hearth.returns.cin import Header, cin_children, la_number, read_cin_xml, write_cin_xml
 from hearth.returns.cin_rules import RETURN_LEVEL, check_children, check_header
 from hearth.returns.models import ReturnExport, ReturnFinding
 from hearth.returns.rules import rules
@@ -233,3 +234,13 @@ def test_upn_la_number_and_plans_against_conferences():
     one.episodes[1].initial_cpc = None
     one.episodes[1].cp_plans[0].start = D(2025, 3, 31)  # the year before
     assert "2883" not in {x.code for x in check_children(2026, [one])}
+
+
+def test_la_number_is_never_guessed_for_a_real_authority(settings):
+    settings.HEARTH_LA_NUMBER = "201"
+    assert la_number() == "201"
+    settings.HEARTH_LA_NUMBER = ""
+    assert la_number() == "999"  # trial environments hold only the synthetic authority
+    settings.TRIAL = False
+    with pytest.raises(ImproperlyConfigured, match="HEARTH_LA_NUMBER"):
+        la_number()

@@ -77,6 +77,36 @@ def test_a_child_in_care_without_a_registered_worker_is_listed(f):
     assert check_903(ssda903_return(2026)) == []
 
 
+def test_a_missing_urn_is_listed_never_filled_in(f):
+    """A foster placement recorded with no URN (not even XXXXXXX): the return leaves it
+    blank and the data quality check lists rule 218 for the child."""
+    from hearth.care.models import Episode
+
+    kids = in_care_authority(f)
+    complete_the_record(kids)
+    boy = kids["boy"]
+    Episode.objects.filter(person=boy).update(urn="")
+    ret = ssda903_return(2026)
+    [row] = [r for r in ret.tables["Episodes"] if r["CHILD"] == boy.local_id]
+    assert row["PLACE"] == "U3" and row["URN"] == ""
+    assert [(x.code, x.child) for x in check_903(ret)] == [("218", boy.local_id)]
+    # A placement that needs no URN (placed with parents, P1) is not listed.
+    Episode.objects.filter(person=boy).update(placement_type="P1")
+    assert check_903(ssda903_return(2026)) == []
+
+
+def test_uasc_episode_with_both_postcodes_is_listed(f):
+    """Rule 406: no distance for a UASC child, so no home postcode beside the placement's."""
+    from hearth.care.models import UASCStatus
+
+    kids = in_care_authority(f)
+    complete_the_record(kids)
+    boy = kids["boy"]
+    UASCStatus.objects.create(person=boy, started_on=dt.date(2025, 6, 2))
+    ret = ssda903_return(2026)
+    assert [(x.code, x.child) for x in check_903(ret)] == [("406", boy.local_id)]
+
+
 def test_a_upn_is_asked_of_children_in_care_in_the_year_only(f):
     """Rule 442: a care leaver returned for OC3 alone (no episode in the year) is not
     asked for a UPN; a child in care under V2 is."""
