@@ -1,19 +1,20 @@
-"""The statutory process in a real browser, the whole journey the issue names: referral,
-assessment, strategy discussion, section 47 enquiry, initial conference, plan, two
-visits (one with no access), "My work" showing what is due next, and the review
-conference that continues the plan. axe runs on every page and page state, including
-an error."""
+"""The statutory process in a real browser, the whole journey the issue names: referral
+(a contact decided and authorised at the front door), assessment, strategy discussion,
+section 47 enquiry, initial conference, plan, two visits (one with no access), "My
+work" showing what is due next, and the review conference that continues the plan.
+axe runs on every page and page state, including an error."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from hearth.casework import services
+from hearth.frontdoor import services as frontdoor
 from hearth.testing.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,11 +43,36 @@ def _save(page: Page, name: str) -> None:
         page.get_by_role("button", name=name).click()
 
 
-def test_referral_to_review_conference(page: Page, live_server, cw):
-    # The referral: the front door's decision opens the episode (Monday 4 January 2027).
-    services.cin_episode_open(
-        acting_user=None, person=cw.child, referral_date=dt.date(2027, 1, 4), referral_source="2A"
+def _referred_by_the_front_door(cw, f) -> None:
+    """A school's contact on Monday 4 January 2027, decided a referral to the child's
+    team at the front door and authorised by its manager: the episode opens."""
+    front_door = f.team("Front Door (MASH)", service_area="front_door")
+    screener = f.user("front_door", team=front_door, full_name="Priya Shah")
+    contact = frontdoor.contact_record(
+        acting_user=screener,
+        token=uuid.uuid4(),
+        values={
+            "received_at": dt.datetime(2027, 1, 4, 9, 30, tzinfo=dt.UTC),
+            "method": "phone",
+            "referrer_kind": "school",
+            "referrer_name": "Ms Ada Pryce",
+            "referrer_organisation": "Alder Primary School",
+            "concern": "Bruise on the cheek; says she fell.",
+            "consent": "not_sought",
+            "consent_reason": "Asking would put the child at risk",
+        },
+        categories=["physical_injury"],
+        people=[(cw.child, "child")],
     )
+    frontdoor.contact_decide(
+        acting_user=screener, contact=contact, decision="referral",
+        reason="Unexplained bruising", team=cw.team)  # fmt: skip
+    manager = f.user("team_manager", team=front_door, full_name="Lena Ward")
+    frontdoor.contact_authorise(acting_user=manager, contact=contact)
+
+
+def test_referral_to_review_conference(page: Page, live_server, cw, f):
+    _referred_by_the_front_door(cw, f)
     sign_in(page, live_server, cw.worker)
     page.goto(f"{live_server.url}/people/{cw.child.pk}/")
     with page.expect_navigation():
