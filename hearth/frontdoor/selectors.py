@@ -701,6 +701,14 @@ def news_for_children(
     if not about:
         return []
     found: list[NewInformation] = []
+
+    def arrived(contact_id: int, at: dt.datetime | None, what: str, text: str) -> None:
+        assert at is not None  # the queries below keep only what arrived
+        found.extend(
+            NewInformation(child, names[child], at, what, _excerpt(text))
+            for child in about[contact_id]
+        )
+
     contacts = (
         Contact.objects.filter(pk__in=list(about), submitted_at__gt=since)
         .exclude(status=ContactStatus.DRAFT)
@@ -708,17 +716,7 @@ def news_for_children(
         .order_by("-submitted_at", "-pk")[:size]
     )
     for contact in contacts:
-        assert contact.submitted_at is not None  # filtered above
-        found += [
-            NewInformation(
-                child,
-                names[child],
-                contact.submitted_at,
-                "New contact to the front door",
-                _excerpt(contact.concern),
-            )
-            for child in about[contact.pk]
-        ]
+        arrived(contact.pk, contact.submitted_at, "New contact to the front door", contact.concern)
     answers = (
         InformationRequest.objects.filter(contact_id__in=list(about), responded_at__gt=since)
         .annotate(agency=F("organisation__name"))
@@ -726,16 +724,8 @@ def news_for_children(
         .order_by("-responded_at", "-pk")[:size]
     )
     for answer in answers:
-        assert answer.responded_at is not None  # filtered above
-        found += [
-            NewInformation(
-                child,
-                names[child],
-                answer.responded_at,
-                f"Answer from {answer.agency}",
-                _excerpt(answer.response),
-            )
-            for child in about[answer.contact_id]
-        ]
+        arrived(
+            answer.contact_id, answer.responded_at, f"Answer from {answer.agency}", answer.response
+        )
     found.sort(key=lambda n: n.at, reverse=True)
     return found[:size]
