@@ -43,6 +43,7 @@ class Context:
     year: int
     period: Period = field(init=False)
     valid: dict[str, frozenset[str]] = field(init=False)
+    upn_la: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.period = Period(self.year)
@@ -62,6 +63,7 @@ class Context:
         # deprecated 18A/19A is the subject of its own queries (8945Q/8950Q), not this one.
         every_factor = codelist("assessment_factor").all_choices()
         self.valid["any_factor"] = frozenset(c for c, _ in every_factor)
+        self.upn_la = upn_la_codes()
 
     @property
     def ref(self) -> dt.date:
@@ -129,7 +131,7 @@ def upn(ctx: Context, c: CINChild) -> Iterator[Hit]:
             total = sum(int(u[i]) * (i + 1) for i in range(1, 13)) % 23
             if UPN_CHECK[total] != u[0]:
                 yield "1510", u
-        if len(u) == 13 and u[1:4] not in upn_la_codes():
+        if len(u) == 13 and u[1:4] not in ctx.upn_la:
             yield "1530", u
         if not u[4:12].isdigit():
             yield "1540", u
@@ -717,14 +719,15 @@ class Checker:
         """Rule 2883 counts CPP start dates, and ICPC dates in CIN details and in s47s,
         within the census year (31 March counted)."""
         start, ref = self.ctx.start, self.ctx.ref
-
-        def within(day: dt.date | None) -> bool:
-            return day is not None and start <= day <= ref
-
         for e in c.episodes:
-            self._plans_started += sum(within(p.start) for p in e.cp_plans)
-            self._conferences += within(e.initial_cpc)
-            self._conferences += sum(within(s.icpc_date) for s in e.section47s)
+            for p in e.cp_plans:
+                if p.start and start <= p.start <= ref:
+                    self._plans_started += 1
+            if e.initial_cpc and start <= e.initial_cpc <= ref:
+                self._conferences += 1
+            for s in e.section47s:
+                if s.icpc_date and start <= s.icpc_date <= ref:
+                    self._conferences += 1
 
     def finish(self) -> list[Finding]:
         """Findings that need the whole return: duplicate LA child IDs and UPNs, and
