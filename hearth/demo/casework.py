@@ -6,20 +6,29 @@ episodes that step opened (`ctx.cin_episodes`), never opening others. Each episo
 history follows the work the family had (`FamilyFact.work`, the child's open
 involvement) and the episode's closure reason:
 
-- about a quarter of referrals end without an assessment (referral no further action,
-  or passed to early help: closed RC8/RC9); the rest are assessed, most within the 45
-  working days, some late; an assessment still open today is in time or overdue;
+- the year's referrals (issue 4: "about 60% of referrals lead to assessments, a share to
+  strategy discussions and section 47 enquiries, about 1 in 10 referrals to a plan"):
+  the front door's closed referrals follow their path (`ctx.episode_paths`): closed at
+  the referral with no assessment, closed after an assessment, or closed (RC7) after a
+  strategy discussion and an enquiry that found no likely significant harm; the rest
+  are assessed, most within the 45 working days, some late; an assessment still open
+  today is in time or overdue; `generator.step_measures` reports the shares;
 - children with the child protection team: a strategy discussion, a section 47 enquiry
   and an initial conference, mostly within 15 working days, that starts a child
   protection plan, open today (months to years long) with core groups, review
   conferences, reports to the chair, plan actions and visits every 10 working days
   (child seen alone, now and then no access, never three in a row); earlier spells of
   child protection work ended their plan at a review conference before the closure;
-- children in need: a child in need plan with reviews every 6 weeks and monthly visits;
-  most open assessments that are done need no plan, and their closure, asked for by the
-  worker, waits for a manager's sign-off;
-- children in care: their assessment, and for about a third an earlier child protection
-  plan that ended; the care step adds the rest.
+- children in need: a child in need plan with reviews every 6 weeks and monthly visits
+  (open work referred more than 4 months ago: plans running months to years); most
+  recent open assessments need no plan, and their closure, asked for by the worker,
+  waits for a manager's sign-off;
+- children in care: their assessment, for some an earlier child protection plan that
+  ended, and the social worker's visits over the whole period (reg 28 intervals); the
+  care step adds the rest;
+- notes: each assessment's visit and a phone call; after each visit, now and then a
+  phone call, a meeting or a manager's oversight note (`OTHER_NOTES`): about 11 notes
+  per child generated, over a million at 100,000 children.
 
 Every due date is set as the services set it (`HasDueDates.recompute_due_dates` with
 the authority's calendar) with one `Task` per due date (`due.task_values`), and every
@@ -86,7 +95,21 @@ ASSESSMENT_ON_TIME = 0.85
 ICPC_ON_TIME = 0.8
 VISIT_ON_TIME = 0.85
 NO_ACCESS = 0.07
-OTHER_NOTE = 0.3  # a phone call, meeting or oversight note after a visit
+# Notes between visits, each after a visit with this chance: a phone call (with the
+# family, the school, health), a meeting (with the parents, a professionals' meeting),
+# a manager's oversight note.
+OTHER_NOTES = (
+    (NoteKind.PHONE_CALL, 0.35),
+    (NoteKind.MEETING, 0.15),
+    (NoteKind.OVERSIGHT, 0.05),
+)
+# Visits to a child in care: at most 6-weekly in the first year, then at most 3-monthly
+# for a placement meant to last (SI 2010/959 reg 28,
+# https://www.legislation.gov.uk/uksi/2010/959/regulation/28/made).
+# The care step records the statutory visits of the last year; these are the social
+# worker's case notes over the whole period.
+CARE_VISITS_FIRST_YEAR = (35, 42)
+CARE_VISITS_SETTLED = (75, 91)
 CIC_EARLIER_PLAN = 0.15
 PLAN_AFTER_S47_OPEN = 0.85  # children with the child protection team now
 PLAN_AFTER_S47_CLOSED = 0.4  # earlier spells of child protection work
@@ -400,7 +423,7 @@ class _Histories:
             return
         if ep.area in (ServiceArea.CHILDREN_IN_CARE, ServiceArea.LEAVING_CARE):
             self.visits(
-                ep, max(authorised, self.today - dt.timedelta(days=120)), end, every=(30, 45)
+                ep, authorised, end, every=CARE_VISITS_FIRST_YEAR, settled=CARE_VISITS_SETTLED
             )
             return
         start = min(self.wd(authorised, rng.randint(0, 5)), end)
@@ -491,13 +514,44 @@ class _Histories:
             )
         )
         if seen <= self.today:
+            alone = rng.random() < 0.7
             self.insert(
                 ChildSeen,
                 assessment_id=row.pk,
                 seen_on=seen,
-                alone=rng.random() < 0.7,
+                alone=alone,
                 recorded_by_id=ep.worker,
                 recorded_at=self.moment(seen),
+            )
+            # The assessment's own notes: the visit the child was seen on, and a call
+            # to the school or health visitor.
+            when = self.moment(seen)
+            self.insert(
+                CaseNote,
+                person_id=ep.child,
+                episode_id=ep.pk,
+                kind=NoteKind.HOME_VISIT,
+                occurred_at=when,
+                author_id=ep.worker,
+                present=[],
+                child_seen=True,
+                seen_alone=alone,
+                child_words=row.child_voice if alone else "",
+                text="Assessment visit: " + VISIT_TEXT.split(": ", 1)[1],
+                created_at=when,
+            )
+            call = min(self.wd(started, rng.randint(1, 6)), end, self.today)
+            at = self.moment(call)
+            self.insert(
+                CaseNote,
+                person_id=ep.child,
+                episode_id=ep.pk,
+                kind=NoteKind.PHONE_CALL,
+                occurred_at=at,
+                author_id=ep.worker,
+                present=[],
+                text=NOTE_TEXT[NoteKind.PHONE_CALL],
+                created_at=at,
             )
         return authorised
 
@@ -873,13 +927,20 @@ class _Histories:
 
     # Visits and notes ---------------------------------------------------------------------
     def visits(
-        self, ep: _Ep, start: dt.date, stop: dt.date, *, every: tuple[int, int] | None
+        self,
+        ep: _Ep,
+        start: dt.date,
+        stop: dt.date,
+        *,
+        every: tuple[int, int] | None,
+        settled: tuple[int, int] | None = None,
     ) -> dt.date | None:
         """Visits from `start` to `stop` (every 10 working days on a child protection
-        plan, mostly on time; otherwise every `every` days) with the odd no-access visit
-        (never three in a row) and other notes between. Returns the last day the child
-        was seen alone."""
+        plan, mostly on time; otherwise every `every` days, or `settled` days after the
+        first year) with the odd no-access visit (never three in a row) and other notes
+        between. Returns the last day the child was seen alone."""
         rng = self.rng
+        year_on = start + dt.timedelta(days=365)
         last_alone: dt.date | None = None
         # No-access visits in a row so far, carried from the child's earlier episode.
         misses = self.misses.get(ep.child, 0)
@@ -889,7 +950,8 @@ class _Histories:
                 gap = rng.randint(6, 10) if rng.random() < VISIT_ON_TIME else rng.randint(11, 16)
                 day = self.wd(day, gap)
             else:
-                day = day + dt.timedelta(days=rng.randint(*every))
+                gaps = settled if settled is not None and day >= year_on else every
+                day = day + dt.timedelta(days=rng.randint(*gaps))
             if day > stop or day >= self.today:
                 break
             no_access = misses < 2 and rng.random() < NO_ACCESS
@@ -920,17 +982,11 @@ class _Histories:
             )
             if alone:
                 last_alone = day
-            # Between visits: a phone call or a meeting, now and then oversight.
-            if rng.random() < OTHER_NOTE:
-                kind = _pick(
-                    rng,
-                    (
-                        (NoteKind.PHONE_CALL, 0.6),
-                        (NoteKind.MEETING, 0.3),
-                        (NoteKind.OVERSIGHT, 0.1),
-                    ),
-                )
-                other = day + dt.timedelta(days=rng.randint(1, 4))
+            # Between visits: phone calls and meetings, now and then oversight.
+            for kind, chance in OTHER_NOTES:
+                if rng.random() >= chance:
+                    continue
+                other = day + dt.timedelta(days=rng.randint(1, 9))
                 if other < self.today and other <= stop:
                     at = self.moment(other)
                     self.insert(

@@ -11,8 +11,9 @@ a family began with a referral, so:
   in it, with its referral date and source; a spell that began within the year also
   has the contact that led to it, decided as a referral (or an immediate strategy
   discussion) and authorised;
-- more referrals, assessed and closed within the year (no further action, early help),
-  make up the third;
+- more referrals closed within the year make up the third (`CLOSED_PATHS`): most at the
+  referral (no further action or early help, closed within a working day: the CIN
+  census's ReferralNFA), some after an assessment, some after a section 47 enquiry;
 - the other contacts were decided as no further action, information and advice or
   early help, many of them about families already known: repeat contacts, and
   contacts about a child whose case is open, passed to the allocated worker;

@@ -460,8 +460,10 @@ def write_rows(model: type[models.Model], pending: Sequence[Pending]) -> None:
     for i, f in enumerate(fields):
         if isinstance(f, models.JSONField):
             for row in rows:
-                if row[i] is not None:
-                    row[i] = json.dumps(row[i])
+                value = row[i]
+                if value is not None:
+                    # Most are empty lists (a case note's "present"): no need to encode.
+                    row[i] = "[]" if value == [] else json.dumps(value)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
     with connection.cursor() as cursor:
@@ -470,14 +472,18 @@ def write_rows(model: type[models.Model], pending: Sequence[Pending]) -> None:
                 for row in rows:
                     copy.write_row(row)
             return
+        # The same dates and moments recur, in a column and across columns (a note's
+        # occurred_at and created_at): adapt each once.
+        adapted: dict[bool, dict[Any, Any]] = {True: {}, False: {}}
         for i, f in enumerate(fields):
             if isinstance(f, models.DateField):
+                moment = isinstance(f, models.DateTimeField)
                 adapt = (
                     connection.ops.adapt_datetimefield_value
-                    if isinstance(f, models.DateTimeField)
+                    if moment
                     else connection.ops.adapt_datefield_value
                 )
-                seen: dict[Any, Any] = {}  # the same dates recur: adapt each once
+                seen = adapted[moment]
                 for row in rows:
                     value = row[i]
                     if value is not None:

@@ -7,11 +7,12 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
 
 from hearth.care.models import PeriodOfCare
 from hearth.casework.models import (
     Assessment,
+    CaseNote,
     ChildProtectionPlan,
     CINEpisode,
     CINPlan,
@@ -120,6 +121,17 @@ def test_rates_and_referral_outcomes_are_those_the_issues_ask_for():
     # working day).
     quick = year.filter(closure_date__isnull=False, assessments__isnull=True)
     assert quick.count() > n / 5
+    # Notes over the life of the work (issue 4's "millions of notes" at 100,000
+    # children): about 11 a child generated, for children in care over their years too.
+    assert summary.case_notes >= 9 * summary.children
+    long_in_care = PeriodOfCare.objects.filter(
+        end_date__isnull=True, start_date__lt=TODAY - dt.timedelta(days=3 * 365)
+    ).values_list("person_id", flat=True)
+    assert long_in_care
+    first_notes = CaseNote.objects.filter(person_id__in=list(long_in_care)).aggregate(
+        first=Min("occurred_at")
+    )["first"]
+    assert first_notes.date() < TODAY - dt.timedelta(days=2 * 365)
     # Plans that ended ran for weeks at least, never starting and ending on one day
     # (CIN census rule 8840).
     ended = ChildProtectionPlan.objects.filter(end_date__isnull=False)
