@@ -335,8 +335,11 @@ def social_worker_ids(user_ids: Iterable[int]) -> dict[int, str]:
 
 def _sw_episodes(out: Return903, in_care: set[int], who: Any, period: Period, model: Any) -> None:
     """The allocated social workers of each child looked after at 31 March, over the year
-    (SWEpisodes; rules SW01, SW12). The first is "FCONTA" (first contact); Hearth does not
-    record why a worker changed, so later reasons are left blank and listed (SW13STG1)."""
+    (SWEpisodes; rules SW01, SW12). An allocation that starts the child's work, the first
+    in the year or one more than 7 days after the last ended (the case had closed: rules
+    SW10STG2/SW10aSTG2 allow no other reason across such a gap), is "FCONTA" (first
+    contact). Hearth does not record why a worker changed, so the reason for a handover
+    is left blank and listed (SW13STG1)."""
     ref = period.reference_date
     at_end = {
         pid
@@ -352,10 +355,15 @@ def _sw_episodes(out: Return903, in_care: set[int], who: Any, period: Period, mo
         .values("person_id", "worker_id", "started", "ended")
     )
     numbers = social_worker_ids(r["worker_id"] for r in rows)
-    first: set[int] = set()
+    # The latest end of each child's allocations so far (None: one is still open).
+    last_end: dict[int, dt.date | None] = {}
     for inv in rows:
         ended = inv["ended"] if inv["ended"] and inv["ended"] <= ref else None
         pid = inv["person_id"]
+        seen, before = pid in last_end, last_end.get(pid)
+        new_contact = not seen or (
+            before is not None and inv["started"] > before + dt.timedelta(days=7)
+        )
         out.add(
             "SWEpisodes",
             {
@@ -363,10 +371,12 @@ def _sw_episodes(out: Return903, in_care: set[int], who: Any, period: Period, mo
                 "SW_ID": numbers.get(inv["worker_id"], ""),
                 "SW_DECOM": day(inv["started"]),
                 "SW_DEC": day(ended),
-                "SW_REASON": "" if pid in first else "FCONTA",
+                "SW_REASON": "FCONTA" if new_contact else "",
             },
         )
-        first.add(pid)
+        if seen and before is None:
+            continue  # an earlier allocation is still open
+        last_end[pid] = None if ended is None else max(ended, before or ended)
 
 
 # --- Files -----------------------------------------------------------------------------------
@@ -462,6 +472,16 @@ def check_903(ret: Return903) -> list[Finding]:
     for row in ret.tables["Episodes"]:
         if row["RNE"] == "S" and parse_day(row["DECOM"]) >= start and row["CHILD"] not in with_prev:
             hit("630", row["CHILD"], f"period of care from {row['DECOM']}")
+    # Rule 210 as the DfE condition reads (and csc-validator-be-903 0.1.17 applies it,
+    # lac2022_23/rule_210.py): "If <UPN> = 'UN4' then no episode <DECOM> must be >=
+    # 24/03/YYYY". Its message speaks of children looked after for more than a week at
+    # 31 March; the condition is what both checkers test.
+    un4 = {r["CHILD"] for r in ret.tables["Header"] if r["UPN"] == "UN4"}
+    week_before = ref - dt.timedelta(days=7)
+    for row in ret.tables["Episodes"]:
+        if row["CHILD"] in un4 and parse_day(row["DECOM"]) >= week_before:
+            hit("210", row["CHILD"], f"UN4, and an episode from {row['DECOM']}")
+            un4.discard(row["CHILD"])
     # Rule 406: no distance for a child who is or was UASC. The DfE derives the distance
     # from the two postcodes, so one of them (the home one: the child's home is abroad)
     # must be blank.

@@ -95,6 +95,53 @@ def test_a_missing_urn_is_listed_never_filled_in(f):
     assert check_903(ssda903_return(2026)) == []
 
 
+def test_un4_with_an_episode_in_the_last_week_is_listed(f):
+    """Rule 210: UPN unknown as UN4 (newly looked after) and an episode from 24 March."""
+    from hearth.care.models import Episode
+
+    kids = in_care_authority(f)
+    complete_the_record(kids)
+    girl = kids["girl"]
+    girl.upn, girl.upn_unknown = "", "UN4"
+    girl.save()
+    assert check_903(ssda903_return(2026)) == []  # her episodes all began before
+    last = Episode.objects.filter(person=girl).order_by("start_date").last()
+    Episode.objects.filter(pk=last.pk).update(start_date=dt.date(2026, 3, 24))
+    found = [(x.code, x.child) for x in check_903(ssda903_return(2026))]
+    assert found == [("210", girl.local_id)]
+
+
+def test_worker_after_a_gap_is_a_first_contact_and_a_handover_has_no_reason(f):
+    """SWEpisodes: an allocation more than 7 days after the last ended starts the work
+    again (FCONTA); one that takes over within 7 days is a handover whose reason Hearth
+    does not record (blank, listed as SW13STG1)."""
+    from hearth.people.models import Involvement
+
+    kids = in_care_authority(f)
+    complete_the_record(kids)
+    girl = kids["girl"]
+    first = girl.involvements.get()
+    Involvement.objects.filter(pk=first.pk).update(ended=dt.date(2025, 6, 30))
+    for started, ended in (
+        (dt.date(2025, 9, 1), dt.date(2025, 12, 1)),
+        (dt.date(2025, 12, 3), None),
+    ):
+        Involvement.objects.create(
+            person=girl, team=first.team, worker=first.worker, reason="Looked after",
+            started=started, ended=ended,
+        )  # fmt: skip
+    ret = ssda903_return(2026)
+    rows = [r for r in ret.tables["SWEpisodes"] if r["CHILD"] == girl.local_id]
+    assert [(r["SW_DECOM"], r["SW_REASON"]) for r in rows] == [
+        ("04/11/2024", "FCONTA"),
+        ("01/09/2025", "FCONTA"),
+        ("03/12/2025", ""),
+    ]
+    assert [(x.code, x.detail) for x in check_903(ret)] == [
+        ("SW13STG1", "worker from 03/12/2025: reason not recorded")
+    ]
+
+
 def test_uasc_episode_with_both_postcodes_is_listed(f):
     """Rule 406: no distance for a UASC child, so no home postcode beside the placement's."""
     from hearth.care.models import UASCStatus

@@ -180,6 +180,9 @@ GENERATOR_GAPS_903: dict[str, str] = {
     "406": "hearth/demo/care.py gives a UASC child's episodes the home postcode of the "
     "story (self.postcode(0.0)); a UASC child's home is abroad, so home_postcode should be "
     "blank for a UASC story (no distance is derived then)",
+    "210": "hearth/demo gives a child long in care the UPN-unknown code UN4 (newly looked "
+    "after, UPN not yet known) and a placement change in the last week of March; a child "
+    "in care for more than a week should have a UPN (or another UN code) by 31 March",
 }
 GENERATOR_SEEDS = (26, 3, 1, 11)
 
