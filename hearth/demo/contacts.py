@@ -594,6 +594,8 @@ class _Builder:
                 )
                 plan.episodes[child.person_id] = pk
                 ctx.episode_paths[pk] = path
+                if path == "nfa":
+                    continue  # decided at the referral: never allocated to a worker
                 ctx.insert(
                     Involvement,
                     pk=ctx.pk(Involvement),

@@ -809,7 +809,9 @@ class _Family:
                 if rng.random() < 0.94:
                     values["upn"] = _upn(ctx, born)
                 else:
-                    values["upn_unknown"] = rng.choice(("UN2", "UN3", "UN4"))
+                    # Not UN4 ("newly ... UPN not yet known"): a reason for weeks, not
+                    # years (SSDA903 rule 210 refuses it after a week in care).
+                    values["upn_unknown"] = rng.choice(("UN2", "UN3"))
             else:
                 values["upn_unknown"] = data.UPN_NOT_OF_SCHOOL_AGE
             # About 6% with a disability, the rest recorded as having none (no draw from
@@ -1447,18 +1449,28 @@ def _work(
         span = CIN_PLAN_FOR
     start = today - rng.randint(*span)
     group = [kid for kid in subjects if _joins(kid, start) <= today]
+    worker_: Worker | None = None
     if area == ServiceArea.CHILDREN_IN_CARE:
         # Unborn children are not in care; young people of 16 and 17 in care have a
         # leaving care personal adviser of their own.
         group = [kid for kid in everyone if today - kid.born < 16 * YEAR]
+        census = dt.date(ctx.today.year, 3, 31).toordinal()  # the last 31 March
+        census = census if census <= today else dt.date(ctx.today.year - 1, 3, 31).toordinal()
         for kid in everyone:
             if today - kid.born >= 16 * YEAR:
                 adviser = _allocate(ctx, ServiceArea.LEAVING_CARE, 1)
                 since = max(start, kid.born + int(16 * YEAR))
+                if start < since and since > census:
+                    # Still 15 at the last 31 March: the children in care team's worker
+                    # had them then (SSDA903 SW17STG2). Only then, as Hearth records no
+                    # reason for a change of worker (SW_REASON, rule SW13STG1) that a
+                    # handover within the return's year would need.
+                    worker_ = worker_ or _allocate(ctx, area, len(group))
+                    fam.involve(kid, worker_.team.pk, worker_.pk, area, start, since)
                 fam.involve(kid, adviser.team.pk, adviser.pk, ServiceArea.LEAVING_CARE, since, None)
                 allocated[kid.pk] = (adviser.team.pk, adviser.pk, ServiceArea.LEAVING_CARE)
     if group:
-        worker_ = _allocate(ctx, area, len(group))
+        worker_ = worker_ or _allocate(ctx, area, len(group))
         for kid in group:
             fam.involve(kid, worker_.team.pk, worker_.pk, area, _joins(kid, start), None)
             allocated[kid.pk] = (worker_.team.pk, worker_.pk, area)
