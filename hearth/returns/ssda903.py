@@ -339,7 +339,8 @@ def _sw_episodes(out: Return903, in_care: set[int], who: Any, period: Period, mo
     in the year or one more than 7 days after the last ended (the case had closed: rules
     SW10STG2/SW10aSTG2 allow no other reason across such a gap), is "FCONTA" (first
     contact). Hearth does not record why a worker changed, so the reason for a handover
-    is left blank and listed (SW13STG1)."""
+    is left blank and listed (SW13STG1). An allocation that begins and ends within the
+    child's current one is a second worker alongside, not an episode."""
     ref = period.reference_date
     at_end = {
         pid
@@ -361,6 +362,11 @@ def _sw_episodes(out: Return903, in_care: set[int], who: Any, period: Period, mo
         ended = inv["ended"] if inv["ended"] and inv["ended"] <= ref else None
         pid = inv["person_id"]
         seen, before = pid in last_end, last_end.get(pid)
+        if seen and ended is not None and (before is None or ended <= before):
+            # A second worker alongside the child's social worker, within their allocation
+            # (e.g. a duty worker for a few weeks): SWEpisodes has one social worker at a
+            # time (rules SW08STG2, SW10STG2), so this is not a change of worker.
+            continue
         new_contact = not seen or (
             before is not None and inv["started"] > before + dt.timedelta(days=7)
         )
@@ -510,6 +516,13 @@ def check_903(ret: Return903) -> list[Finding]:
         if still and child not in with_worker:
             hit("SW17STG2", child, "no social worker with a registration number")
     for row in ret.tables["SWEpisodes"]:
+        # SW09STG2: an allocation ended less than 3 days after it began (the message says
+        # 24 hours; csc-validator-be-903 0.1.17, lac2025_26/rule_SW09STG2.py, and its own
+        # tests count 2 days as too short, so Hearth agrees with it).
+        if row["SW_DEC"] and parse_day(row["SW_DEC"]) < parse_day(row["SW_DECOM"]) + dt.timedelta(
+            days=3
+        ):
+            hit("SW09STG2", row["CHILD"], f"worker from {row['SW_DECOM']} to {row['SW_DEC']}")
         if not row["SW_REASON"]:
             hit("SW13STG1", row["CHILD"], f"worker from {row['SW_DECOM']}: reason not recorded")
         sw = row["SW_ID"]

@@ -140,6 +140,19 @@ def test_worker_after_a_gap_is_a_first_contact_and_a_handover_has_no_reason(f):
     assert [(x.code, x.detail) for x in check_903(ret)] == [
         ("SW13STG1", "worker from 03/12/2025: reason not recorded")
     ]
+    # A second worker for a few weeks alongside the open allocation is not an episode.
+    Involvement.objects.create(
+        person=girl, team=first.team, worker=first.worker, reason="Duty",
+        started=dt.date(2026, 1, 5), ended=dt.date(2026, 2, 6),
+    )  # fmt: skip
+    rows = [r for r in ssda903_return(2026).tables["SWEpisodes"] if r["CHILD"] == girl.local_id]
+    assert [r["SW_DECOM"] for r in rows] == ["04/11/2024", "01/09/2025", "03/12/2025"]
+    # An allocation of 2 days is too short (SW09STG2).
+    Involvement.objects.filter(person=girl, started=dt.date(2025, 9, 1)).update(
+        ended=dt.date(2025, 9, 3)
+    )
+    found = [(x.code, x.detail) for x in check_903(ssda903_return(2026))]
+    assert ("SW09STG2", "worker from 01/09/2025 to 03/09/2025") in found
 
 
 def test_uasc_episode_with_both_postcodes_is_listed(f):

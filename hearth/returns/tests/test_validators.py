@@ -183,6 +183,9 @@ GENERATOR_GAPS_903: dict[str, str] = {
     "210": "hearth/demo gives a child long in care the UPN-unknown code UN4 (newly looked "
     "after, UPN not yet known) and a placement change in the last week of March; a child "
     "in care for more than a week should have a UPN (or another UN code) by 31 March",
+    "SW09STG2": "hearth/demo allocates a worker to a child for a day (e.g. 06/07/2025 to "
+    "07/07/2025) before the child comes into care; an allocation should last at least 3 "
+    "days (the validator's reading of the rule), or not be recorded as one",
 }
 GENERATOR_SEEDS = (26, 3, 1, 11)
 
