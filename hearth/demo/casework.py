@@ -99,8 +99,8 @@ NO_ACCESS = 0.07
 # family, the school, health), a meeting (with the parents, a professionals' meeting),
 # a manager's oversight note.
 OTHER_NOTES = (
-    (NoteKind.PHONE_CALL, 0.35),
-    (NoteKind.MEETING, 0.15),
+    (NoteKind.PHONE_CALL, 0.4),
+    (NoteKind.MEETING, 0.2),
     (NoteKind.OVERSIGHT, 0.05),
 )
 # Visits to a child in care: at most 6-weekly in the first year, then at most 3-monthly
