@@ -1139,6 +1139,8 @@ class _Care:
                 continue
             if any(w.end is None for w in ctx.families[child.family].work):
                 continue
+            if child.person_id in ctx.cin_episodes:  # their own referrals would overlap care
+                continue
             sixteenth, seventeenth = add_months(born, 16 * 12), add_months(born, 17 * 12)
             latest_end = min(today - 30 * DAY, add_months(born, 18 * 12) - DAY)
             if latest_end <= sixteenth + 14 * DAY:
