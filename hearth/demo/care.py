@@ -7,7 +7,8 @@ the children in care team (and their 16- and 17-year-old brothers and sisters wi
 leaving care adviser) is looked after, from the day that work started; about 1 in 100
 other children had an earlier period of care that ended (home to parents, a special
 guardianship or child arrangements order). The share follows the generator's open-work
-shares (`OPEN_AREAS`), so it is higher than England's (about 70 per 10,000).
+shares (`OPEN_AREAS`), set so the authority has about 60 children in care per 10,000
+of its child population (hearth.demo.generator records that population).
 
 The histories keep to the services' rules, so the returns validate:
 - episodes are written by the same rules as `hearth.care.services` (`_Episodes`
@@ -215,7 +216,7 @@ class _Care:
         rng = self.rng
         letters = "ABDEFGHJLNPQRSTUWXYZ"
         district = (
-            f"HX{rng.randint(1, 5)}" if rng.random() < out_of_area else f"HT{rng.randint(1, 21)}"
+            f"HY{rng.randint(1, 5)}" if rng.random() < out_of_area else f"HT{rng.randint(1, 21)}"
         )
         return f"{district} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
 
@@ -303,7 +304,7 @@ class _Care:
             places=4,
             ages=(10, 17),
             name="Northgate Secure Children's Home",
-            postcode="HX3 1AB",
+            postcode="HY3 1AB",
         )
         self.carer(
             CarerKind.OTHER,
@@ -383,7 +384,8 @@ class _Care:
             start = min(start, self.today - DAY)
         age = _age(born, start)
         need = "N8" if uasc else _pick(rng, NEEDS)
-        s = _Story(child, start, need, home, uasc=uasc)
+        # An unaccompanied child's home is abroad: no home postcode (SSDA903 rule 406).
+        s = _Story(child, start, need, "" if uasc else home, uasc=uasc)
         end_by = closed_by or self.today
         # Legal status path.
         if uasc:

@@ -139,7 +139,7 @@ def test_summary_queries_bounded(care, login, django_assert_max_num_queries):
 
 def test_placement_search_ranks_with_reasons_and_records_the_decision(care, login, f):
     near = carer("Near household", postcode="HT4 2AB", skills=["teenagers"], age_from=5, age_to=12)
-    carer("Far household", postcode="HX4 1AA", skills=["teenagers"], age_from=5, age_to=12)
+    carer("Far household", postcode="HY4 1AA", skills=["teenagers"], age_from=5, age_to=12)
     carer("Too young household", postcode="HT4 2AB", age_from=0, age_to=4)
     aunt = f.person(given_name="Grace", family_name="Okafor", date_of_birth=D(1985, 1, 1))
     from hearth.people.models import Relationship
