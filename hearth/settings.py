@@ -141,6 +141,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# The authority's three-digit DfE LA number for the returns (hearth.returns.cin.la_number).
+HEARTH_LA_NUMBER = os.environ.get("HEARTH_LA_NUMBER", "")
+
 # Sessions end after a period without activity.
 SESSION_COOKIE_AGE = int(os.environ.get("HEARTH_SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -244,3 +244,11 @@ def test_la_number_is_never_guessed_for_a_real_authority(settings):
     settings.TRIAL = False
     with pytest.raises(ImproperlyConfigured, match="HEARTH_LA_NUMBER"):
         la_number()
+
+
+@pytest.mark.django_db
+def test_the_census_command_without_an_la_number_stops_with_a_plain_message(settings, tmp_path):
+    settings.HEARTH_LA_NUMBER, settings.TRIAL = "", False
+    with pytest.raises(CommandError, match="Set HEARTH_LA_NUMBER"):
+        call_command("returns", "cin", "--year", "2026", "--out", str(tmp_path / "cin.xml"))
+    assert not (tmp_path / "cin.xml").exists()

@@ -14,8 +14,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hearth.returns.cin import la_number
 from hearth.returns.models import ReturnExport, ReturnFinding, ReturnKind
 from hearth.returns.services import export_create, export_dir, export_run
 
@@ -52,6 +54,11 @@ class Command(BaseCommand):
                 raise CommandError(f"Not a date: {options['date']}") from exc
         elif not options["year"]:
             raise CommandError("Give the collection year: --year 2026 (for 2025 to 2026)")
+        if kind == ReturnKind.CIN:
+            try:
+                la_number()  # before any work: a real authority's number is never guessed
+            except ImproperlyConfigured as exc:
+                raise CommandError(str(exc)) from exc
         export = export_create(acting_user=None, kind=kind, year=options["year"], on_date=on_date)
         export = export_run(export_id=export.pk)
         made = export_dir() / export.file_name
