@@ -332,8 +332,11 @@ ETHNICITY_NOT_OBTAINED = "NOBT"
 
 LOCAL_AUTHORITY_NAME = "Hearthshire County Council"
 POLICE_NAME = "Hearthshire Constabulary"
-# The three-digit local authority number in UPNs: 999 belongs to no real authority.
-UPN_LA_NUMBER = "999"
+# The three-digit local authority number in UPNs: 001, a "pseudo LA" code on CIN census
+# rule 1530's list (hearth/returns/codelists/upn_la_codes.toml) rather than any real
+# authority's number, so the UPNs pass the DfE checks without naming a real authority.
+# The serials are made up; nothing ties a demo UPN to a real pupil.
+UPN_LA_NUMBER = "001"
 # The reason a child under 5 has no UPN (hearth/core/codelists/upn_unknown.toml): SSDA903
 # rule 442 wants a UPN or a reason for every child looked after, and rule 209 (like CIN
 # query 8770Q) refuses UN1 only for children of school age.

@@ -318,7 +318,7 @@ def test_a_later_step_can_give_a_young_person_a_new_upn():
 
     generate(children=60, seed=6, today=TODAY, steps=[step_staff, step_families, step_upn])
     for upn in given:
-        assert validate_upn(upn) == upn and upn[1:4] == "999"
+        assert validate_upn(upn) == upn and upn[1:4] == "001"
     assert given[0] != given[1]
     assert not Person.objects.filter(upn__in=given).exists()
 
