@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from hearth.audit.services import audit_record
 from hearth.casework import chronology as chron
 from hearth.casework.views import _gate, _guarded, _user
 from hearth.core.forms import DateField
+from hearth.documents.pdf import html_to_pdf
 from hearth.people.models import Person
 from hearth.people.services import person_view_record
 
@@ -93,11 +93,9 @@ def chronology(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def chronology_pdf_bytes(person: Person, entries: list[chron.Entry], described: str) -> bytes:
-    """The chronology as a PDF (WeasyPrint): a table, the child named on every page."""
-    from weasyprint import HTML  # loads pango; only the export needs it
-
-    html = render_to_string(
+def chronology_pdf_html(person: Person, entries: list[chron.Entry], described: str) -> str:
+    """The HTML the PDF is made from: a table, the child named on every page."""
+    return render_to_string(
         "casework/chronology_pdf.html",
         {
             "person": person,
@@ -106,9 +104,12 @@ def chronology_pdf_bytes(person: Person, entries: list[chron.Entry], described: 
             "printed_at": timezone.localtime(),
         },
     )
-    data = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    assert data is not None
-    return bytes(data)
+
+
+def chronology_pdf_bytes(person: Person, entries: list[chron.Entry], described: str) -> bytes:
+    """The chronology as a tagged PDF. Its template uses only the plain elements the
+    print stylesheet covers (documents.pdf.PRINT_UA_CSS), which makes the export faster."""
+    return html_to_pdf(chronology_pdf_html(person, entries, described), print_ua=True)
 
 
 @_guarded
