@@ -1,4 +1,4 @@
-"""PDFs from HTML: tagged for screen readers, the chronology's short print stylesheet
+"""PDFs from HTML: tagged for screen readers when asked, the chronology's short print stylesheet
 laying it out exactly as WeasyPrint's own would, and the cycle collector (paused while
 WeasyPrint works) left as it was found."""
 
@@ -53,8 +53,10 @@ def _entries(n: int) -> list[Entry]:
     return out
 
 
-def test_the_chronology_pdf_is_tagged_for_screen_readers():
-    data = pdf_text(chronology_pdf_bytes(_child(), _entries(6), "All entries"))
+def test_a_pdf_asked_for_tagged_carries_the_chronology_s_structure():
+    html = chronology_pdf_html(_child(), _entries(6), "All entries")
+    assert b"/StructTreeRoot" not in pdf_text(chronology_pdf_bytes(_child(), [], "All entries"))
+    data = pdf_text(html_to_pdf(html, print_ua=True, tagged=True))
     assert b"/StructTreeRoot" in data
     assert b"/MarkInfo" in data
     for tag in (b"/H1", b"/Table", b"/TH", b"/TD"):
