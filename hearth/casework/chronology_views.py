@@ -109,7 +109,7 @@ def chronology_pdf_html(person: Person, entries: list[chron.Entry], described: s
 def chronology_pdf_bytes(person: Person, entries: list[chron.Entry], described: str) -> bytes:
     """The chronology as a PDF. Its template uses only the plain elements the print
     stylesheet covers (documents.pdf.PRINT_UA_CSS), which makes the export faster."""
-    return html_to_pdf(chronology_pdf_html(person, entries, described), print_ua=True)
+    return html_to_pdf(chronology_pdf_html(person, entries, described))
 
 
 @_guarded
